@@ -1,0 +1,56 @@
+// One BGPPeer as a neighbor of this node's FRR, without its advertisements.
+import { canonicalIP, parseIP } from '../api/ip.js';
+import type { PeerConfig } from '../config/types.js';
+import type { NeighborFamily, NeighborIntent } from './types.js';
+
+/** Upstream's neighbor ID: the address (or interface for unnumbered), plus "-<vrf>" when a VRF is set. */
+export function neighborID(peer: PeerConfig): string {
+  const base = peer.address ? (canonicalIP(peer.address) ?? peer.address) : (peer.iface ?? '');
+  return peer.vrf ? `${base}-${peer.vrf}` : base;
+}
+
+/** Unnumbered sessions and dualStackAddressFamily carry both families; otherwise the address decides. */
+export function neighborFamily(peer: PeerConfig): NeighborFamily {
+  if (peer.iface || peer.dualStackAddressFamily) return 'dual';
+  return parseIP(peer.address ?? '')?.family === 6 ? 'ipv6' : 'ipv4';
+}
+
+export function remoteAS(peer: PeerConfig): string {
+  return peer.dynamicASN ?? String(peer.peerASN);
+}
+
+/**
+ * FRR refuses an eBGP session to a next hop that is not on a connected network; a single-hop IPv6
+ * eBGP peer is usually reached over a link-local or a routed global address, so upstream turns the
+ * check off exactly then: IPv6-only family, no ebgp-multihop, and eBGP (dynamic "external" or a peer
+ * ASN different from ours). Never for dual or unnumbered sessions.
+ */
+export function disableConnectedCheck(peer: PeerConfig): boolean {
+  if (neighborFamily(peer) !== 'ipv6' || peer.ebgpMultiHop) return false;
+  if (peer.dynamicASN) return peer.dynamicASN === 'external';
+  return peer.peerASN !== peer.myASN;
+}
+
+export function neighborFromPeer(peer: PeerConfig): NeighborIntent {
+  const n: NeighborIntent = {
+    peerName: peer.name,
+    id: neighborID(peer),
+    remoteAS: remoteAS(peer),
+    localASN: peer.localASN,
+    family: neighborFamily(peer),
+    port: peer.port,
+    password: peer.password,
+    ebgpMultiHop: peer.ebgpMultiHop,
+    gracefulRestart: peer.enableGracefulRestart,
+    bfdProfile: peer.bfdProfile,
+    disableConnectedCheck: disableConnectedCheck(peer),
+    advertisements: [],
+  };
+  if (peer.address) n.address = canonicalIP(peer.address) ?? peer.address;
+  if (peer.iface) n.iface = peer.iface;
+  if (peer.holdTime !== undefined) n.holdTime = peer.holdTime;
+  if (peer.keepaliveTime !== undefined) n.keepaliveTime = peer.keepaliveTime;
+  if (peer.connectTime !== undefined) n.connectTime = peer.connectTime;
+  if (peer.sourceAddress) n.sourceAddress = canonicalIP(peer.sourceAddress) ?? peer.sourceAddress;
+  return n;
+}
