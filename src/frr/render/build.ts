@@ -1,0 +1,123 @@
+// NodeBGPIntent -> FrrModel: the whole FRR configuration of one node, in FRR's own spelling and order.
+import { compareIP, parseIP } from '../../api/ip.js';
+import type { BFDProfileConfig } from '../../config/types.js';
+import type { NeighborIntent, NodeBGPIntent, RouterIntent } from '../../bgp/types.js';
+import {
+  BFD_DEFAULTS,
+  ROUTER_FIXED_LINES,
+  type AF,
+  type BfdProfileModel,
+  type FrrModel,
+  type NeighborModel,
+  type NeighborOption,
+  type PrefixListModel,
+  type RouteMapModel,
+  type RouterModel,
+} from './model.js';
+import { neighborFamilies, routeMapInName, routeMapOutName, routerPolicy } from './policy.js';
+
+const DEFAULT_BGP_PORT = 179;
+
+/** FRR prints eBGP-only disable-connected-check; upstream sets it for single-hop IPv6 eBGP only. */
+function wantsDisableConnectedCheck(n: NeighborIntent, routerASN: number): boolean {
+  if (n.family !== 'ipv6' || n.ebgpMultiHop) return false;
+  if (n.remoteAS === 'external') return true;
+  if (n.remoteAS === 'internal') return false;
+  return Number(n.remoteAS) !== routerASN;
+}
+
+/** The options of `neighbor <P> ...` in the order FRR 8.4 prints them. */
+export function neighborOptions(n: NeighborIntent, routerASN: number): NeighborOption[] {
+  const o: NeighborOption[] = [];
+  o.push({ key: 'remote-as', text: `${n.iface ? 'interface ' : ''}remote-as ${n.remoteAS}` });
+  if (n.localASN) o.push({ key: 'local-as', text: `local-as ${n.localASN} no-prepend replace-as` });
+  if (n.bfdProfile) {
+    o.push({ key: 'bfd', text: 'bfd' });
+    o.push({ key: 'bfd profile', text: `bfd profile ${n.bfdProfile}` });
+  }
+  if (n.password) o.push({ key: 'password', text: `password ${n.password}` });
+  // FRR hides the default port, so printing it would look like drift forever.
+  if (n.port && n.port !== DEFAULT_BGP_PORT) o.push({ key: 'port', text: `port ${n.port}` });
+  // `ebgp-multihop` without a count means 255, and FRR prints the count.
+  if (n.ebgpMultiHop) o.push({ key: 'ebgp-multihop', text: 'ebgp-multihop 255' });
+  if (wantsDisableConnectedCheck(n, routerASN)) o.push({ key: 'disable-connected-check', text: 'disable-connected-check' });
+  if (n.sourceAddress) o.push({ key: 'update-source', text: `update-source ${n.sourceAddress}` });
+  if (n.holdTime !== undefined && n.keepaliveTime !== undefined) {
+    o.push({ key: 'timers', text: `timers ${n.keepaliveTime} ${n.holdTime}` });
+  }
+  if (n.connectTime !== undefined) o.push({ key: 'timers connect', text: `timers connect ${n.connectTime}` });
+  if (n.gracefulRestart) o.push({ key: 'graceful-restart', text: 'graceful-restart' });
+  return o;
+}
+
+function neighborModel(n: NeighborIntent, routerASN: number): NeighborModel {
+  const name = n.iface || n.address || n.id;
+  const af: NeighborModel['af'] = {};
+  for (const fam of neighborFamilies(n)) af[fam] = { routeMapIn: routeMapInName(n), routeMapOut: routeMapOutName(n) };
+  return { name, iface: Boolean(n.iface), options: neighborOptions(n, routerASN), af };
+}
+
+/** FRR sorts neighbors: interface (unnumbered) ones first, then IPv4, then IPv6 by address value. */
+export function compareNeighbors(a: { name: string; iface: boolean }, b: { name: string; iface: boolean }): number {
+  if (a.iface !== b.iface) return a.iface ? -1 : 1;
+  const ia = parseIP(a.name);
+  const ib = parseIP(b.name);
+  if (ia && ib) return compareIP(ia, ib);
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function routerModel(r: RouterIntent): RouterModel {
+  const networks: Record<AF, string[]> = { 4: [], 6: [] };
+  for (const p of r.prefixes) networks[p.includes(':') ? 6 : 4].push(p);
+  networks[4].sort();
+  networks[6].sort();
+  return {
+    asn: r.asn,
+    vrf: r.vrf,
+    lines: [...(r.routerID ? [`bgp router-id ${r.routerID}`] : []), ...ROUTER_FIXED_LINES],
+    neighbors: r.neighbors.map((n) => neighborModel(n, r.asn)).sort(compareNeighbors),
+    networks,
+  };
+}
+
+/** Drops values equal to FRR's defaults: FRR would not print them. */
+export function bfdProfileModel(p: BFDProfileConfig): BfdProfileModel {
+  const keep = (v: number | undefined, def: number): number | undefined => (v === undefined || v === def ? undefined : v);
+  const m: BfdProfileModel = { name: p.name, passiveMode: Boolean(p.passiveMode), echoMode: Boolean(p.echoMode) };
+  const set = <K extends keyof BfdProfileModel>(k: K, v: BfdProfileModel[K] | undefined): void => {
+    if (v !== undefined) m[k] = v;
+  };
+  set('detectMultiplier', keep(p.detectMultiplier, BFD_DEFAULTS.detectMultiplier));
+  set('transmitInterval', keep(p.transmitInterval, BFD_DEFAULTS.transmitInterval));
+  set('receiveInterval', keep(p.receiveInterval, BFD_DEFAULTS.receiveInterval));
+  set('echoTransmitInterval', keep(p.echoInterval, BFD_DEFAULTS.echoTransmitInterval));
+  set('echoReceiveInterval', keep(p.echoInterval, BFD_DEFAULTS.echoReceiveInterval));
+  set('minimumTtl', keep(p.minimumTtl, BFD_DEFAULTS.minimumTtl));
+  return m;
+}
+
+const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+
+export function buildModel(intent: NodeBGPIntent): FrrModel {
+  const lists = new Map<string, PrefixListModel>();
+  const maps = new Map<string, RouteMapModel>();
+  for (const r of intent.routers) {
+    const pol = routerPolicy(r);
+    for (const l of pol.prefixLists) lists.set(l.name, l);
+    for (const m of pol.routeMaps) maps.set(m.name, m);
+  }
+  const routers = intent.routers.map(routerModel).sort((a, b) => {
+    if (a.vrf !== b.vrf) return a.vrf === '' ? -1 : b.vrf === '' ? 1 : a.vrf < b.vrf ? -1 : 1;
+    return a.asn - b.asn;
+  });
+  return {
+    hostname: intent.hostname,
+    logLevel: intent.logLevel,
+    debug: intent.logLevel === 'debugging',
+    routers,
+    prefixLists: [...lists.values()].sort((a, b) => a.family - b.family || byName(a, b)),
+    routeMaps: [...maps.values()].sort(byName),
+    bfdProfiles: intent.bfdProfiles.map(bfdProfileModel).sort(byName),
+    extras: intent.extras,
+  };
+}
