@@ -1,5 +1,5 @@
 // NodeBGPIntent -> FrrModel: the whole FRR configuration of one node, in FRR's own spelling and order.
-import { compareIP, parseIP } from '../../api/ip.js';
+import { compareIP, parseIP, parsePrefix } from '../../api/ip.js';
 import type { BFDProfileConfig } from '../../config/types.js';
 import type { NeighborIntent, NodeBGPIntent, RouterIntent } from '../../bgp/types.js';
 import {
@@ -66,11 +66,20 @@ export function compareNeighbors(a: { name: string; iface: boolean }, b: { name:
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
+/** FRR prints `network` lines in table order: by address, then by length. */
+export function comparePrefixText(a: string, b: string): number {
+  const pa = parsePrefix(a);
+  const pb = parsePrefix(b);
+  if (!pa || !pb) return a < b ? -1 : a > b ? 1 : 0;
+  if (pa.network !== pb.network) return pa.network < pb.network ? -1 : 1;
+  return pa.length - pb.length;
+}
+
 function routerModel(r: RouterIntent): RouterModel {
   const networks: Record<AF, string[]> = { 4: [], 6: [] };
   for (const p of r.prefixes) networks[p.includes(':') ? 6 : 4].push(p);
-  networks[4].sort();
-  networks[6].sort();
+  networks[4].sort(comparePrefixText);
+  networks[6].sort(comparePrefixText);
   return {
     asn: r.asn,
     vrf: r.vrf,
