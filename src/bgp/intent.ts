@@ -1,7 +1,7 @@
 // Builds the BGP intent of one node: which routers and neighbors its FRR runs and which prefixes,
 // with which attributes, it sends to each neighbor. Pure: the same inputs give the same intent, sorted,
 // so two intents can be compared and diffed.
-import { compareIP, formatPrefix, parsePrefix, prefixContains, type IP } from '../api/ip.js';
+import { compareIP, formatPrefix, parsePrefix, type IP } from '../api/ip.js';
 import { anySelectorMatches } from '../api/selector.js';
 import type { BGPCommunity, Config, Pool } from '../config/types.js';
 import { adMatchesService, adPrefix, adSelectsNode, adTargetsPeer } from './advertisements.js';
@@ -100,7 +100,7 @@ export function buildNodeBGPIntent(input: BGPIntentInput): BGPIntentResult {
     const all = new Map<string, AdvertisedPrefix>();
     for (const n of r.neighbors) for (const a of n.advertisements) all.set(a.prefix, a);
     r.prefixes = [...all.keys()].sort(comparePrefixText);
-    r.poolRanges = poolRanges([...all.values()], config);
+    r.poolRanges = poolRanges(r, config, nodeLabels);
   }
 
   const sortedRouters = [...routers.values()].sort(
@@ -124,29 +124,28 @@ function familyFits(n: NeighborIntent, ip: IP): boolean {
 }
 
 /**
- * The pool CIDRs the router's prefixes come from, with the prefix lengths in use inside each: a
- * renderer can match `cidr ge L le L` per length instead of one entry per Service. A prefix shorter
- * than the pool CIDR holding it (aggregation wider than a range piece) is its own range.
+ * Every CIDR of every pool whose BGPAdvertisements select this node and reach a neighbor of this
+ * router, with the aggregation lengths those ads use for the CIDR's family. It depends on the
+ * configuration only, not on which Services exist, so a renderer matching `cidr ge L le L` needs no
+ * policy change when a Service comes or goes.
  */
-function poolRanges(prefixes: AdvertisedPrefix[], config: Config): PoolRange[] {
-  const ranges = new Map<string, PoolRange>();
-  for (const a of prefixes) {
-    const p = parsePrefix(a.prefix)!;
-    const pool = config.pools.get(a.pool);
-    const holder = pool?.cidrs.find((c) => c.prefix.length <= p.length && prefixContains(c.prefix, { family: p.family, value: p.network }));
-    const cidr = holder ? holder.prefix : p;
-    const text = formatPrefix(cidr);
-    const key = `${a.pool}|${text}`;
-    let r = ranges.get(key);
-    if (!r) {
-      r = { pool: a.pool, cidr: text, family: cidr.family, lengths: [] };
-      ranges.set(key, r);
-    }
-    if (!r.lengths.includes(p.length)) r.lengths.push(p.length);
+function poolRanges(router: RouterIntent, config: Config, nodeLabels: Record<string, string> | undefined): PoolRange[] {
+  const peerNames = router.neighbors.map((n) => n.peerName);
+  const out: PoolRange[] = [];
+  for (const pool of [...config.pools.values()].sort((a, b) => cmpText(a.name, b.name))) {
+    const ads = pool.bgpAdvertisements.filter(
+      (ad) => adSelectsNode(ad, nodeLabels) && peerNames.some((p) => adTargetsPeer(ad, p)),
+    );
+    if (ads.length === 0) continue;
+    const ranges = pool.cidrs.map((c) => ({
+      pool: pool.name,
+      cidr: formatPrefix(c.prefix),
+      family: c.prefix.family,
+      lengths: [...new Set(ads.map((ad) => (c.prefix.family === 4 ? ad.aggregationLength : ad.aggregationLengthV6)))].sort((x, y) => x - y),
+    }));
+    out.push(...ranges.sort((a, b) => comparePrefixText(a.cidr, b.cidr)));
   }
-  const out = [...ranges.values()];
-  for (const r of out) r.lengths.sort((x, y) => x - y);
-  return out.sort((a, b) => cmpText(a.pool, b.pool) || comparePrefixText(a.cidr, b.cidr));
+  return out;
 }
 
 /** IPv4 before IPv6, then by address, then by length: numeric, so 10.0.0.9 sorts before 10.0.0.10. */

@@ -35,7 +35,10 @@ describe('seed guide advanced BGP example', () => {
       '203.0.113.201/32 lp=100 c=65535:65282',
     ]);
     expect(router.prefixes).toEqual(['203.0.113.200/30', '203.0.113.200/32', '203.0.113.201/32']);
-    expect(router.poolRanges).toEqual([{ pool: 'doc-example-bgp-adv', cidr: '203.0.113.200/30', family: 4, lengths: [30, 32] }]);
+    expect(router.poolRanges).toEqual([
+      { pool: 'doc-example-bgp-adv', cidr: '203.0.113.200/30', family: 4, lengths: [30, 32] },
+      { pool: 'doc-example-bgp-adv', cidr: 'fc00:f853:ccd:e799::/124', family: 6, lengths: [124, 128] },
+    ]);
     // The IPv6 neighbor gets no IPv4 prefix.
     expect(router.neighbors.find((n) => n.peerName === 'peer-v6')!.advertisements).toEqual([]);
     expect(r.peersByService.get('ns/a')).toEqual(['peer-v4']);
@@ -140,6 +143,22 @@ describe('per-neighbor advertisements', () => {
     expect(router.poolRanges).toEqual([
       { pool: 'agg', cidr: '192.0.2.0/24', family: 4, lengths: [25] },
       { pool: 'agg', cidr: '2001:db8:1::/64', family: 6, lengths: [64] },
+    ]);
+  });
+
+  test('pool ranges depend on the config only: present before the first Service, limited to ads for this node and router', () => {
+    const p = pool('p', ['192.0.2.0/25', '192.0.2.128/26'], {
+      bgp: [bgpAd('n1', { aggregationLength: 28 }), bgpAd('other-node', { aggregationLength: 30, nodeSelectors: [sel({ rack: 'r9' })] })],
+    });
+    const red = pool('red', ['198.51.100.0/24'], { bgp: [bgpAd('to-red', { peers: ['red'] })] });
+    const cfg = config({ pools: [red, p], peers: [peer('a', { address: '203.0.113.1' }), peer('red', { address: '203.0.113.2', vrf: 'red' })] });
+    const [def, vrf] = build(cfg, []).intent.routers;
+    expect(def.poolRanges).toEqual([
+      { pool: 'p', cidr: '192.0.2.0/25', family: 4, lengths: [28] },
+      { pool: 'p', cidr: '192.0.2.128/26', family: 4, lengths: [28] },
+    ]);
+    expect(vrf.poolRanges.map((r) => [r.pool, r.cidr, r.lengths])).toEqual([
+      ['p', '192.0.2.0/25', [28]], ['p', '192.0.2.128/26', [28]], ['red', '198.51.100.0/24', [32]],
     ]);
   });
 
