@@ -1,0 +1,72 @@
+// Batch allocation over a whole snapshot, as the controller would converge it after a restart:
+// Services that already hold addresses in their status go first (most addresses first, then by
+// key), so a restart never hands one Service's address to another; the rest follow by key.
+// The result does not depend on the order of Services in the snapshot.
+import type { Service } from '../api/core.js';
+import { objectKey } from '../api/meta.js';
+import type { Snapshot } from '../api/snapshot.js';
+import type { Config } from '../config/types.js';
+import { type ConvergeResult, applyConvergence, convergeService } from '../controller/converge.js';
+import { Allocator } from './allocator.js';
+import { handlesLoadBalancerClass } from './service-info.js';
+
+export type AllocateAllEntry = { ips: string[]; pool: string } | { error: string };
+
+export interface AllocateAllOptions {
+  lbClass?: string;
+}
+
+/** Upper bound on convergence passes; each later pass only helps Services that failed before. */
+const MAX_PASSES = 5;
+
+export function allocateAll(config: Config, snapshot: Snapshot, opts: AllocateAllOptions = {}): Map<string, AllocateAllEntry> {
+  return allocateAllDetailed(config, snapshot, opts).entries;
+}
+
+/** allocateAll plus the allocator and each Service's last convergence (events, problem). */
+export function allocateAllDetailed(
+  config: Config,
+  snapshot: Snapshot,
+  opts: AllocateAllOptions = {},
+): { entries: Map<string, AllocateAllEntry>; allocator: Allocator; results: Map<string, ConvergeResult> } {
+  const allocator = new Allocator();
+  allocator.setPools(config);
+  let services = snapshot.services
+    .filter((s) => s.spec.type === 'LoadBalancer' && handlesLoadBalancerClass(s, opts.lbClass))
+    .sort(processingOrder);
+  const results = new Map<string, ConvergeResult>();
+
+  // Like the controller's "reprocess all": when a pass gave addresses back, Services that failed
+  // earlier in that pass get another chance, seeing the status the previous pass wrote.
+  for (let pass = 0; pass < MAX_PASSES; pass++) {
+    let released = false;
+    const next: Service[] = [];
+    for (const svc of services) {
+      const r = convergeService(allocator, svc, opts);
+      results.set(objectKey(svc), r);
+      released ||= r.reprocessAll;
+      next.push(applyConvergence(svc, r));
+    }
+    services = next;
+    const anyFailed = [...results.values()].some((r) => !r.ok);
+    if (!released || !anyFailed) break;
+  }
+
+  const entries = new Map<string, AllocateAllEntry>();
+  for (const key of [...results.keys()].sort()) {
+    const r = results.get(key)!;
+    if (r.ok && r.pool !== undefined && r.ingressIPs.length > 0) entries.set(key, { ips: r.ingressIPs, pool: r.pool });
+    else entries.set(key, { error: r.problem?.message ?? 'no IP allocated' });
+  }
+  return { entries, allocator, results };
+}
+
+/** Already-assigned first (descending number of status IPs), then by "ns/name". */
+function processingOrder(a: Service, b: Service): number {
+  const na = (a.status?.loadBalancer?.ingress ?? []).filter((i) => i.ip).length;
+  const nb = (b.status?.loadBalancer?.ingress ?? []).filter((i) => i.ip).length;
+  if (na !== nb) return nb - na;
+  const ka = objectKey(a);
+  const kb = objectKey(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
