@@ -142,6 +142,9 @@ describe('speaker DaemonSet', () => {
     const speaker = container(pod, 'speaker');
     expect(speaker.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['NET_RAW'] });
     expect(speaker.securityContext.readOnlyRootFilesystem).toBe(true);
+    // Instead of more capabilities, the groups owning FRR's vty sockets and frr.conf.
+    expect(pod.spec.securityContext.supplementalGroups).toEqual([101, 102]);
+    expect(container(pod, 'cp-frr-files').command.join(' ')).toContain('chmod 0660 /etc/frr/frr.conf');
     expect(speaker.args).toContain('--node=$(METALLB_NODE_NAME)');
     expect(envOf(speaker, 'METALLB_NODE_NAME').valueFrom.fieldRef.fieldPath).toBe('spec.nodeName');
     expect(envOf(speaker, 'FRR_CONFIG_FILE').value).toBe('/etc/frr/frr.conf');
@@ -189,7 +192,7 @@ describe('deployment settings land where asked (the MetalLB resource settings, p
     expect(pod.spec.priorityClassName).toBe('high-priority');
     expect(pod.spec.runtimeClassName).toBe('runc-hostnet');
     expect(pod.spec.affinity).toEqual(allValues.speaker.affinity);
-    expect(pod.spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.spec.securityContext).toEqual({ seccompProfile: { type: 'RuntimeDefault' }, supplementalGroups: [101, 102] });
     expect(container(pod, 'speaker').resources).toEqual(allValues.speaker.resources);
     expect(container(pod, 'frr').resources).toEqual(allValues.speaker.frr.resources);
     expect(container(pod, 'cp-frr-files').resources).toEqual(allValues.speaker.initContainers.cpFrrFiles.resources);
