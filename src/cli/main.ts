@@ -6,6 +6,8 @@ export type Register = (program: Command) => void;
 
 const registrations: Array<() => Promise<{ register: Register }>> = [
   // Each entry is one subcommand module; add new ones here.
+  () => import('./validate.js'),
+  () => import('./explain.js'),
 ];
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,0 +1,22 @@
+// Which nodes a list of node selectors picks, as upstream resolves it at parse time. With no Node
+// objects at hand (a folder of YAML without Nodes) every selector list is taken to pick the same one
+// unknown node, so rules about "sharing a node" stay conservative, as they are in a real cluster.
+import type { Node } from '../api/core.js';
+import type { LabelSelector } from '../api/meta.js';
+import { anySelectorMatches } from '../api/selector.js';
+import { selectorInvalid } from './selectors.js';
+
+export const UNKNOWN_NODE = '\u0000any-node';
+
+export function selectedNodes(nodes: Node[], selectors: LabelSelector[] | undefined): Set<string> {
+  if (nodes.length === 0) return new Set([UNKNOWN_NODE]);
+  // An invalid selector selects nothing (its error is reported where it is parsed).
+  const usable = (selectors ?? []).filter((s) => selectorInvalid(s).length === 0);
+  if ((selectors ?? []).length > 0 && usable.length === 0) return new Set();
+  return new Set(nodes.filter((n) => anySelectorMatches(usable, n.metadata.labels)).map((n) => n.metadata.name));
+}
+
+export function intersects(a: Set<string>, b: Set<string>): boolean {
+  for (const x of a) if (b.has(x)) return true;
+  return false;
+}
