@@ -1,0 +1,62 @@
+// `metallb-ts explain PATH... --service NS/NAME [--node NAME] [--json]`: which node announces a
+// Service, how and to whom, and for every node that does not, why (upstream reason name + plain words).
+import type { Command } from 'commander';
+import { allocateAll } from '../allocator/allocate-all.js';
+import { buildConfig } from '../config/build.js';
+import { formatConfigError } from '../config/types.js';
+import { loadPaths } from '../sources/files/load.js';
+import { explainService } from '../speaker/explain.js';
+import { formatExplanation } from '../speaker/explain-text.js';
+
+interface ExplainOptions {
+  service: string;
+  node?: string[];
+  json?: boolean;
+  lbClass?: string;
+  ignoreExcludeLb?: boolean;
+}
+
+export function register(program: Command): void {
+  program
+    .command('explain')
+    .description('say which nodes announce a Service (BGP peers, prefixes, layer 2 winner) and why the others do not')
+    .argument('<paths...>', 'YAML files or folders holding the Kubernetes objects')
+    .requiredOption('--service <ns/name>', 'the Service to explain')
+    .option('--node <name...>', 'plan only these nodes (default: every Node in the objects)')
+    .option('--json', 'print JSON for machines')
+    .option('--lb-class <class>', 'handle Services of this loadBalancerClass (default: only Services without a class)')
+    .option('--ignore-exclude-lb', 'let nodes labelled node.kubernetes.io/exclude-from-external-load-balancers announce')
+    .action(async (paths: string[], opts: ExplainOptions) => {
+      process.exitCode = await runExplain(paths, opts, (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+    });
+}
+
+/** Returns the exit code: 0 explained, 1 the objects or the Service could not be used. */
+export async function runExplain(paths: string[], opts: ExplainOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  if (!/^[^/]+\/[^/]+$/.test(opts.service)) {
+    err(`--service "${opts.service}": give it as NAMESPACE/NAME\n`);
+    return 1;
+  }
+  const loaded = await loadPaths(paths);
+  if (loaded.errors.length) {
+    for (const e of loaded.errors) err(`${e}\n`);
+    return 1;
+  }
+  const built = buildConfig(loaded.snapshot);
+  if (!built.ok) {
+    err('the configuration is not valid, fix these first:\n');
+    for (const e of built.errors) err(`${formatConfigError(e)}\n`);
+    return 1;
+  }
+  const allocation = allocateAll(built.config, loaded.snapshot, { lbClass: opts.lbClass });
+  const e = explainService({
+    config: built.config,
+    snapshot: loaded.snapshot,
+    service: opts.service,
+    nodes: opts.node,
+    allocation,
+    options: { lbClass: opts.lbClass, ignoreExcludeLB: opts.ignoreExcludeLb },
+  });
+  out(opts.json ? `${JSON.stringify(e, null, 2)}\n` : formatExplanation(e));
+  return e.found ? 0 : 1;
+}
