@@ -93,7 +93,8 @@ export interface BfdProfileModel {
 
 export interface FrrModel {
   hostname: string;
-  logLevel: FRRLogLevel;
+  /** '' = no `log stdout` line (a fresh FRR) */
+  logLevel: FRRLogLevel | '';
   /** the 13 debug lines upstream adds at the debugging level */
   debug: boolean;
   /** default VRF first, then by VRF name */
@@ -185,7 +186,13 @@ export function bfdProfileLines(p: BfdProfileModel): string[] {
   return out;
 }
 
-export function logLine(level: FRRLogLevel): string {
+export function logLine(level: FRRLogLevel | ''): string {
+  if (level === '') return 'no log stdout';
   // stdout logs at debugging by default, and FRR hides the default level.
   return level === 'debugging' ? 'log stdout' : `log stdout ${level}`;
+}
+
+/** What a freshly started FRR holds: nothing. */
+export function emptyModel(): FrrModel {
+  return { hostname: '', logLevel: '', debug: false, routers: [], prefixLists: [], routeMaps: [], bfdProfiles: [], extras: '' };
 }
