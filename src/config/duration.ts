@@ -33,7 +33,10 @@ export function parseGoDuration(text: string): DurationParse {
   const re = /^(\d*)(?:\.(\d*))?([^\d.]+)/;
   while (s !== '') {
     const m = re.exec(s);
-    if (!m) return bad();
+    if (!m) {
+      if (/^\d*(\.\d*)?$/.test(s) && /\d/.test(s)) return { ok: false, error: `time: missing unit in duration ${goQuote(text)}` };
+      return bad();
+    }
     const [whole, intPart, fracPart, unitText] = m;
     if (intPart === '' && (fracPart === undefined || fracPart === '')) return bad();
     // The unit runs until the next digit or dot.
