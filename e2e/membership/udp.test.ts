@@ -19,18 +19,19 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((m) => m.close({ leave: false })));
 });
 
-async function cluster(names: string[], extra: { registry?: Registry; logs?: string[] } = {}): Promise<Map<string, UdpMembership>> {
+async function cluster(names: string[], extra: { registry?: Registry; logs?: string[]; address?: string } = {}): Promise<Map<string, UdpMembership>> {
   const out = new Map<string, UdpMembership>();
+  const address = extra.address ?? '127.0.0.1';
   for (const name of names) {
     const logger = extra.logs
       ? createLogger('debug', new Writable({ write(chunk, _e, cb) { extra.logs!.push(String(chunk)); cb(); } }))
       : undefined;
-    const m = await UdpMembership.start({ name, bindAddress: '127.0.0.1', port: 0, key: KEY,
+    const m = await UdpMembership.start({ name, bindAddress: address, port: 0, key: KEY,
       registry: name === names[0] ? extra.registry : undefined, logger: name === names[0] ? logger : undefined });
     running.push(m);
     out.set(name, m);
   }
-  const members = [...out].map(([name, m]) => ({ name, address: '127.0.0.1', port: m.port }));
+  const members = [...out].map(([name, m]) => ({ name, address, port: m.port }));
   for (const m of out.values()) m.setMembers(members);
   return out;
 }
@@ -67,6 +68,16 @@ describe('membership over real UDP (loopback)', () => {
     // upstream's log key for the membership component
     const lines = logs.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.some((l) => l.component === 'Memberlist' && typeof l.msg === 'string' && (l.msg as string).includes('c'))).toBe(true);
+  });
+
+  test('IPv6 works the same (::1): a crashed member is detected', async () => {
+    const c = await cluster(['a', 'b', 'c'], { address: '::1' });
+    await new Promise((r) => setTimeout(r, 400));
+    for (const m of c.values()) expect(m.liveMembers().size).toBe(3);
+    await c.get('a')!.close({ leave: false });
+    const took = await waitFor(() => !c.get('b')!.liveMembers().has('a') && !c.get('c')!.liveMembers().has('a'), 5_000);
+    expect(took).toBeDefined();
+    expect(took!).toBeLessThan(slackBound(3));
   });
 
   test('a forged packet (wrong key) is ignored and counted', async () => {

@@ -66,6 +66,14 @@ interface Relay {
   expiresAt: number;
 }
 
+const WARN_EVERY_MS = 10_000;
+const DROP_ADVICE: Record<DropReason, string> = {
+  unauthenticated: 'dropped membership packet that fails authentication: check that --ml-secret-file holds the same secret on every node',
+  stale: 'dropped membership packet with a timestamp outside the replay window: check the clocks (NTP) of both nodes',
+  malformed: 'dropped malformed membership packet: another program or an incompatible version sends to the membership port',
+  replayed: 'dropped replayed membership packet',
+};
+
 const silentLog: MembershipLog = { debug() {}, info() {}, warn() {} };
 
 export class Membership {
@@ -88,6 +96,7 @@ export class Membership {
   private readonly noncePrefix: number;
   private nonceCounter = 0;
   private leaving = false;
+  private readonly warnedAt = new Map<string, number>();
   private readonly random: () => number;
   private readonly wallNow: () => number;
   private readonly log: MembershipLog;
@@ -254,7 +263,7 @@ export class Membership {
     if ('drop' in opened) return this.drop(opened.drop, from);
     const m = opened.message;
     const fresh = this.replay.check(m.from, opened.timestamp, opened.nonce, this.wallNow());
-    if (fresh !== 'ok') return this.drop(fresh, from);
+    if (fresh !== 'ok') return this.drop(fresh, from, { member: m.from, skewMs: Math.round(opened.timestamp - this.wallNow()) });
     if (m.from === this.self.name) return; // our own packet looped back
     const now = this.opts.now();
     // the sender's own claim first, then its news, then the reply: the reply then carries any refutation
@@ -469,8 +478,18 @@ export class Membership {
     return false;
   }
 
-  private drop(reason: DropReason, from: Endpoint): void {
+  private drop(reason: DropReason, from: Endpoint, detail: object = {}): void {
     this.observer.drop?.(reason);
-    this.log.debug({ reason, address: `${from.address}:${from.port}` }, 'dropped membership packet');
+    const address = `${from.address}:${from.port}`;
+    // a wrong key or a skewed clock on some node is an operator error worth a warning, once in a while
+    const key = `${reason} ${address}`;
+    const now = this.opts.now();
+    if (reason === 'replayed' || now - (this.warnedAt.get(key) ?? -Infinity) < WARN_EVERY_MS) {
+      this.log.debug({ reason, address, ...detail }, 'dropped membership packet');
+      return;
+    }
+    if (this.warnedAt.size > 1000) this.warnedAt.clear();
+    this.warnedAt.set(key, now);
+    this.log.warn({ reason, address, ...detail }, DROP_ADVICE[reason]);
   }
 }
