@@ -6,7 +6,7 @@ import type { Service } from '../api/core.js';
 import { objectKey } from '../api/meta.js';
 import type { Snapshot } from '../api/snapshot.js';
 import type { Config } from '../config/types.js';
-import { type ConvergeResult, applyConvergence, convergeService } from '../controller/converge.js';
+import { type ConvergeResult, convergeService } from '../controller/converge.js';
 import { Allocator } from './allocator.js';
 import { handlesLoadBalancerClass } from './service-info.js';
 
@@ -15,9 +15,6 @@ export type AllocateAllEntry = { ips: string[]; pool: string } | { error: string
 export interface AllocateAllOptions {
   lbClass?: string;
 }
-
-/** Upper bound on convergence passes; each later pass only helps Services that failed before. */
-const MAX_PASSES = 5;
 
 export function allocateAll(config: Config, snapshot: Snapshot, opts: AllocateAllOptions = {}): Map<string, AllocateAllEntry> {
   return allocateAllDetailed(config, snapshot, opts).entries;
@@ -31,26 +28,13 @@ export function allocateAllDetailed(
 ): { entries: Map<string, AllocateAllEntry>; allocator: Allocator; results: Map<string, ConvergeResult> } {
   const allocator = new Allocator();
   allocator.setPools(config);
-  let services = snapshot.services
+  const services = snapshot.services
     .filter((s) => s.spec.type === 'LoadBalancer' && handlesLoadBalancerClass(s, opts.lbClass))
     .sort(processingOrder);
   const results = new Map<string, ConvergeResult>();
-
-  // Like the controller's "reprocess all": when a pass gave addresses back, Services that failed
-  // earlier in that pass get another chance, seeing the status the previous pass wrote.
-  for (let pass = 0; pass < MAX_PASSES; pass++) {
-    let released = false;
-    const next: Service[] = [];
-    for (const svc of services) {
-      const r = convergeService(allocator, svc, opts);
-      results.set(objectKey(svc), r);
-      released ||= r.reprocessAll;
-      next.push(applyConvergence(svc, r));
-    }
-    services = next;
-    const anyFailed = [...results.values()].some((r) => !r.ok);
-    if (!released || !anyFailed) break;
-  }
+  // One pass is enough: the allocator starts empty, so when a Service fails, every address in use
+  // was taken by a Service processed before it, and no later Service can give one of those back.
+  for (const svc of services) results.set(objectKey(svc), convergeService(allocator, svc, opts));
 
   const entries = new Map<string, AllocateAllEntry>();
   for (const key of [...results.keys()].sort()) {

@@ -71,7 +71,11 @@ export function convergeService(alloc: Allocator, svc: Service, opts: ConvergeOp
     for (const k of Object.keys(svc.metadata.annotations ?? {}).sort()) {
       if (k.startsWith(DEPRECATED_PREFIX)) events.push(warning('deprecatedAnnotation', `Service uses deprecated annotation ${k}`));
     }
-    if (prevIPs && prevIPs.length > 0 && !alloc.pool(key) && alloc.poolForIPs(prevIPs)) reprocessAll = true;
+    // Upstream reprocesses only when the Service ends up with no address; we also do when it moved,
+    // since the address it left may be what another Service is waiting for.
+    const now = new Set((alloc.ips(key) ?? []).map(formatIP));
+    const givenBack = (prevIPs ?? []).filter((ip) => !now.has(formatIP(ip)));
+    if (givenBack.length > 0 && alloc.poolForIPs(givenBack)) reprocessAll = true;
   }
   return {
     handled: true,
