@@ -58,7 +58,7 @@ function buildPools(specs: PoolSpec[]): Config {
 }
 
 type SvcSpec = {
-  ns: string; fam: string; share: string; local: boolean; app: string; ports: string[]; pool?: string; ask?: string; status?: string;
+  ns: string; fam: string; share: string; local: boolean; app: string; ports: readonly string[]; pool?: string; ask?: string; status?: string;
 };
 
 function buildServices(specs: SvcSpec[]): Service[] {
@@ -75,7 +75,7 @@ function buildServices(specs: SvcSpec[]): Service[] {
       annotations,
       local: s.local,
       selector: { app: s.app },
-      ports: s.ports,
+      ports: [...s.ports],
       ...(s.status ? { status: [s.status] } : {}),
     });
   });
