@@ -37,6 +37,12 @@ export interface ServiceAllocationConfig {
   namespaces: Set<string>;
   /** any must match the Service's labels; empty = any service */
   serviceSelectors: LabelSelector[];
+  /**
+   * True when spec.serviceAllocation lists namespaces or namespaceSelectors, even if the selectors
+   * match no Namespace yet. The allocator then admits only the namespaces in `namespaces` (none
+   * when it is empty) instead of reading the empty set as "any namespace".
+   */
+  namespaceRestricted?: boolean;
 }
 
 export interface Pool {
