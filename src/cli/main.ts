@@ -7,6 +7,7 @@ export type Register = (program: Command) => void;
 const registrations: Array<() => Promise<{ register: Register }>> = [
   // Each entry is one subcommand module; add new ones here.
   () => import('./validate.js'),
+  () => import('./allocate.js'),
   () => import('./explain.js'),
 ];
 
