@@ -63,6 +63,13 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, 
   }
 }
 
+/** Waits for a child to end, at most ms (the timer is cleared so no handle outlives the test). */
+async function settle(child: ResultPromise, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([child.then(() => undefined, () => undefined), new Promise<void>((r) => { timer = setTimeout(r, ms); })]);
+  clearTimeout(timer);
+}
+
 /** The announcer runner in a namespace, driven line by line. */
 export class RunnerProcess {
   private readonly lines: string[] = [];
@@ -97,7 +104,7 @@ export class RunnerProcess {
       if (Date.now() > end) throw new Error(`runner silent for ${timeoutMs} ms; stderr: ${this.stderr.slice(-2000)}`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
-        setTimeout(resolve, 100);
+        setTimeout(resolve, 100).unref();
       });
     }
     return this.lines.shift()!;
@@ -114,7 +121,7 @@ export class RunnerProcess {
   async stop(): Promise<void> {
     if (this.child.exitCode !== null) return;
     this.child.stdin!.end();
-    await Promise.race([this.child, new Promise((r) => setTimeout(r, 2000))]);
+    await settle(this.child, 2000);
   }
 }
 
@@ -142,7 +149,7 @@ export class Capture {
 
   async stop(): Promise<void> {
     if (this.child.pid && this.child.exitCode === null) this.child.kill('SIGTERM');
-    await Promise.race([this.child, new Promise((r) => setTimeout(r, 2000))]);
+    await settle(this.child, 2000);
   }
 }
 

@@ -148,7 +148,7 @@ describe('NDP responder', () => {
     s.onFrame(neighborSolicitation('2001:db8::10', false));
     s.onFrame(neighborSolicitation('2001:db8::11'));
     expect(s.sent.map((f) => decodeNdpFrame(f))).toEqual([{
-      ethDst: CLIENT_MAC, ethSrc: eth0.mac, src: 'fe80::a01', dst: 'fe80::b01', hopLimit: 255,
+      ethDst: CLIENT_MAC, ethSrc: eth0.mac, src: '2001:db8::10', dst: 'fe80::b01', hopLimit: 255,
       message: { type: 'na', router: false, solicited: true, override: false, target: '2001:db8::10', targetLLA: eth0.mac },
     }]);
     expect(await t.metric('metallb_layer2_responses_sent', '2001:db8::10')).toBe(1);

@@ -9,14 +9,13 @@ import type { OpenSocket, Responder, ResponderContext } from './responder.js';
 export class NdpResponder implements Responder {
   readonly kind = 'ndp' as const;
   private readonly socket: FrameSocket;
-  private readonly own: { mac: string; linkLocal: string };
   /** IPs whose group this responder joined, and users per group MAC (several IPs share a group). */
   private readonly joined = new Set<string>();
   private readonly groupUsers = new Map<string, number>();
 
   constructor(readonly iface: QualifiedInterface, open: OpenSocket, private readonly ctx: ResponderContext) {
+    // An interface without a link-local address has no working IPv6 (spec 7.3 qualifies on it).
     if (!iface.linkLocal) throw new Error(`interface ${iface.name} has no IPv6 link-local address: cannot answer NDP`);
-    this.own = { mac: iface.mac, linkLocal: iface.linkLocal };
     this.socket = open(iface.name, 'ndp', (frame) => this.onFrame(frame));
   }
 
@@ -32,7 +31,7 @@ export class NdpResponder implements Responder {
     this.ctx.metrics.requestReceived(ip);
     this.ctx.log.debug({ interface: this.iface.name, ip, senderIP: f.src, senderLLAddr: lla, responseMAC: this.iface.mac, msg: 'got NDP neighbor solicitation for service IP, sending response' });
     try {
-      this.socket.send(solicitedAdvertisementFrame({ src: f.src, sourceLLA: lla }, this.own, ip));
+      this.socket.send(solicitedAdvertisementFrame({ src: f.src, sourceLLA: lla }, this.iface.mac, ip));
       this.ctx.metrics.responseSent(ip);
     } catch (e) {
       this.ctx.log.error({ op: 'ndpReply', interface: this.iface.name, ip, error: (e as Error).message, msg: 'failed to send neighbor advertisement' });
@@ -82,7 +81,7 @@ export class NdpResponder implements Responder {
   }
 
   gratuitous(ip: string): number {
-    this.socket.send(unsolicitedAdvertisementFrame(this.own, ip));
+    this.socket.send(unsolicitedAdvertisementFrame(this.iface.mac, ip));
     this.ctx.metrics.gratuitousSent(ip);
     return 1;
   }

@@ -4,7 +4,7 @@ import { fixture } from '../../../test/fixtures/frames/load.js';
 import { multicastMAC, solicitedNodeAddress } from './ipv6.js';
 import { decodeNdpFrame, encodeNdpFrame, solicitedAdvertisementFrame, unsolicitedAdvertisementFrame } from './ndp.js';
 
-const NODE = { mac: '02:00:00:00:0a:01', linkLocal: 'fe80::ff:fe00:a01' };
+const NODE = { mac: '02:00:00:00:0a:01' };
 const CLIENT_MAC = '02:00:00:00:0b:01';
 
 describe('NDP decode of captured frames', () => {
@@ -69,21 +69,24 @@ describe('ICMPv6 checksum', () => {
 describe('NDP encode', () => {
   test('solicited NA answering the captured NS: S=1, O=0, to the NS source, target LLA = our MAC', () => {
     const ns = decodeNdpFrame(fixture('ndp-ns-ndisc6'))!;
-    const na = solicitedAdvertisementFrame({ src: ns.src, sourceLLA: CLIENT_MAC }, NODE, '2001:db8::10');
-    // Same as the kernel's answer except: our source is the link-local address, and Override is clear.
+    const na = solicitedAdvertisementFrame({ src: ns.src, sourceLLA: CLIENT_MAC }, NODE.mac, '2001:db8::10');
     expect(decodeNdpFrame(na)).toEqual({
-      ethDst: CLIENT_MAC, ethSrc: NODE.mac, src: NODE.linkLocal, dst: 'fe80::ff:fe00:b01', hopLimit: 255,
+      ethDst: CLIENT_MAC, ethSrc: NODE.mac, src: '2001:db8::10', dst: 'fe80::ff:fe00:b01', hopLimit: 255,
       message: { type: 'na', router: false, solicited: true, override: false, target: '2001:db8::10', targetLLA: NODE.mac },
     });
-    const kernel = fixture('ndp-na-kernel');
-    // ICMPv6 body after the checksum: flags differ only in the Override bit; target and option equal.
-    expect(na.subarray(14 + 40 + 4).toString('hex')).toBe(Buffer.from([0x40, ...kernel.subarray(14 + 40 + 5)]).toString('hex'));
+    // Byte for byte the kernel's answer, except the Override bit (0x60 -> 0x40) and so the checksum.
+    const kernel = Buffer.from(fixture('ndp-na-kernel'));
+    kernel[14 + 40 + 4] = 0x40;
+    kernel.writeUInt16BE(na.readUInt16BE(14 + 40 + 2), 14 + 40 + 2);
+    expect(na.toString('hex')).toBe(kernel.toString('hex'));
+    expect(na.readUInt16BE(14 + 40 + 2)).toBe(fixture('ndp-na-kernel').readUInt16BE(14 + 40 + 2) + 0x2000);
   });
 
   test('unsolicited NA goes to all nodes with S=0, O=1', () => {
-    const f = decodeNdpFrame(unsolicitedAdvertisementFrame(NODE, '2001:db8::20'))!;
+    const f = decodeNdpFrame(unsolicitedAdvertisementFrame(NODE.mac, '2001:db8::20'))!;
     expect(f.ethDst).toBe('33:33:00:00:00:01');
     expect(f.dst).toBe('ff02::1');
+    expect(f.src).toBe('2001:db8::20');
     expect(f.message).toEqual({ type: 'na', router: false, solicited: false, override: true, target: '2001:db8::20', targetLLA: NODE.mac });
   });
 });

@@ -104,30 +104,33 @@ export function decodeNdpFrame(buf: Buffer): NdpFrame | undefined {
   return message && { ethDst: eth.dst, ethSrc: eth.src, src: ip.src, dst: ip.dst, hopLimit: ip.hopLimit, message };
 }
 
-/** The solicited answer to an NS: Solicited=1, Override=0, sent back to the soliciting address. */
-export function solicitedAdvertisementFrame(
-  ns: { src: string; sourceLLA: string },
-  own: { mac: string; linkLocal: string },
-  target: string,
-): Buffer {
+/**
+ * The solicited answer to an NS: Solicited=1, Override=0, sent back to the soliciting address.
+ * The IPv6 source is the target address itself, as the Linux kernel does for its own addresses:
+ * some clients (ndisc6) ignore an answer for a global target that comes from a link-local source.
+ */
+export function solicitedAdvertisementFrame(ns: { src: string; sourceLLA: string }, ownMAC: string, target: string): Buffer {
   return encodeNdpFrame({
     ethDst: ns.sourceLLA,
-    ethSrc: own.mac,
-    src: own.linkLocal,
+    ethSrc: ownMAC,
+    src: target,
     dst: ns.src,
     hopLimit: ND_HOP_LIMIT,
-    message: { type: 'na', router: false, solicited: true, override: false, target, targetLLA: own.mac },
+    message: { type: 'na', router: false, solicited: true, override: false, target, targetLLA: ownMAC },
   });
 }
 
-/** An unsolicited NA to all nodes (Solicited=0, Override=1): neighbours replace their entry for `target`. */
-export function unsolicitedAdvertisementFrame(own: { mac: string; linkLocal: string }, target: string): Buffer {
+/**
+ * An unsolicited NA to all nodes (Solicited=0, Override=1): neighbours replace their entry for
+ * `target`. Sourced from the target address, like the kernel's own unsolicited advertisements.
+ */
+export function unsolicitedAdvertisementFrame(ownMAC: string, target: string): Buffer {
   return encodeNdpFrame({
     ethDst: multicastMAC(ALL_NODES),
-    ethSrc: own.mac,
-    src: own.linkLocal,
+    ethSrc: ownMAC,
+    src: target,
     dst: ALL_NODES,
     hopLimit: ND_HOP_LIMIT,
-    message: { type: 'na', router: false, solicited: false, override: true, target, targetLLA: own.mac },
+    message: { type: 'na', router: false, solicited: false, override: true, target, targetLLA: ownMAC },
   });
 }
