@@ -4,7 +4,7 @@
 //   const ml = await UdpMembership.start({ name: nodeName, bindAddress, port: settings.port, key,
 //     timings: settings.timings, registry, logger });
 //   ml.setMembers(membersFromNodes(nodes, 4, settings.port));   // on every snapshot
-//   ml.onChange(() => resync());                                // a member became alive/suspect/dead
+//   ml.onLiveChange((live) => resync(live));                   // liveMembers() changed (not on suspicions)
 //   planNode({ ..., members: ml.liveMembers() });               // always includes this node
 //   await ml.close({ leave: true });                            // on shutdown: others drop us at once
 export { Membership, type MembershipOptions } from './state.js';

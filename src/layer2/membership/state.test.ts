@@ -191,6 +191,23 @@ describe('membership state machine (fake clock, fake network)', () => {
     expect(net.machine('n1').stateOf('n3')).toBe('dead');
   });
 
+  test('onLiveChange fires on death and return, not on suspicion', () => {
+    const net = new SimNetwork({ names: NAMES, seed: 8 });
+    const seen: string[] = [];
+    net.machine('n1').onLiveChange((live, e) => seen.push(`${e.name}:${e.state}:${[...live].sort().join('')}`));
+    net.run(300);
+    net.dropIf = (p) => p.to === 'n2' || p.from === 'n2';
+    expect(net.runUntil(() => net.events.some((e) => e.name === 'n2' && e.state === 'suspect'), 2_000)).toBeDefined();
+    net.dropIf = undefined;
+    net.run(1_000);
+    expect(seen).toEqual([]);
+    net.stop('n4');
+    net.run(2_000);
+    net.resume('n4');
+    net.run(2_000);
+    expect(seen).toEqual(['n4:dead:n1n2n3n5', 'n4:alive:n1n2n3n4n5']);
+  });
+
   test('setMembers adds and removes members, with events; the live set always holds self', () => {
     const net = new SimNetwork({ names: ['a', 'b'], seed: 1 });
     const a = net.machine('a');

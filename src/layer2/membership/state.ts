@@ -156,6 +156,17 @@ export class Membership {
   }
 
   /**
+   * Subscribes to changes of liveMembers() only (a member added, removed, dead, or back from dead),
+   * not to suspicions: what the layer 2 election has to resync on.
+   */
+  onLiveChange(listener: (live: Set<string>, e: MemberEvent) => void): () => void {
+    return this.onChange((e) => {
+      const changed = e.state === 'dead' || e.state === 'removed' || e.previous === undefined || e.previous === 'dead';
+      if (changed && !(e.state === 'removed' && e.previous === 'dead')) listener(this.liveMembers(), e);
+    });
+  }
+
+  /**
    * The member universe, from outside (Nodes with their InternalIP, speaker Pods). New members start
    * alive: every speaker starting with the same view keeps their elections identical, and a member
    * that never answers is found dead within one detection bound. Members left out are forgotten.
@@ -434,10 +445,9 @@ export class Membership {
   private sendTo(to: Endpoint, partial: Omit<Message, 'from' | 'incarnation' | 'gossip'> & { gossip?: GossipEntry[] }, recipient: string | undefined,
     piggyback = true): void {
     const gossip: GossipEntry[] = [...(partial.gossip ?? [])];
+    // a recipient we think suspect or dead hears it from us directly, so it can refute in its answer
     const r = recipient === undefined ? undefined : this.members.get(recipient);
-    if (r && r.state !== 'dead' && r.state !== 'suspect') {
-      // nothing to tell it about itself
-    } else if (r && !gossip.some((g) => g.name === r.name)) {
+    if (r && r.state !== 'alive' && !gossip.some((g) => g.name === r.name)) {
       gossip.unshift({ state: r.state, name: r.name, incarnation: r.incarnation });
     }
     const msg: Message = { ...partial, from: this.self.name, incarnation: this.incarnation, gossip };

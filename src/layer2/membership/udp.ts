@@ -93,6 +93,11 @@ export class UdpMembership {
     return this.machine.onChange(listener);
   }
 
+  /** Fires when liveMembers() changes (not on mere suspicions). */
+  onLiveChange(listener: (live: Set<string>, e: MemberEvent) => void): () => void {
+    return this.machine.onLiveChange(listener);
+  }
+
   /**
    * Stops. With `leave` (a planned shutdown) tells the others first so they drop us at once; without
    * it the others find out by probing, as after a crash.
