@@ -11,7 +11,6 @@ import type { BGPAdvertisementConfig, BGPCommunity, L2AdvertisementConfig } from
 import type { ParsedPool } from './pools.js';
 import { parseCommunity } from './community.js';
 import { goQuote } from './duration.js';
-import { formatIP } from '../api/ip.js';
 import { intersects, selectedNodes } from './nodes.js';
 import { selectorInvalid, selectorListDuplicate } from './selectors.js';
 
@@ -160,10 +159,9 @@ function checkAgainstPool(ad: ParsedBGPAd, pool: ParsedPool, existing: ParsedBGP
     const lowest = Math.min(...prefixes.map((x) => x.length));
     if (max < lowest) {
       ok = false;
-      const first = formatIP({ family: prefixes[0].family, value: prefixes[0].network });
       r.error(
         `invalid aggregation length ${ad.cfg.aggregationLength}: prefix ${lowest} in this pool is more specific than the aggregation length for addresses ${entry}` +
-          ` (pool ${pool.pool.name}, ${first}/${lowest}): use an aggregation length of at least ${lowest}`,
+          ` (pool ${pool.pool.name}): use an aggregation length of at least ${lowest}`,
         prefixes[0].family === 4 ? 'spec.aggregationLength' : 'spec.aggregationLengthV6',
       );
     }

@@ -1,0 +1,82 @@
+// `metallb-ts validate`: through the real commander program, capturing stdout and the exit code.
+import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+
+async function run(...args: string[]): Promise<{ code: number; out: string[] }> {
+  const chunks: string[] = [];
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
+    chunks.push(String(c));
+    return true;
+  });
+  process.exitCode = 0;
+  try {
+    await main(['node', 'metallb-ts', 'validate', ...args]);
+  } finally {
+    spy.mockRestore();
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { code, out: chunks.join('').split('\n').filter((l) => l !== '') };
+}
+
+// The first call compiles the CLI's module graph under ts-jest: allow for a busy machine.
+jest.setTimeout(60_000);
+
+describe('validate command', () => {
+  let dir = '';
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'metallb-ts-validate-'));
+    await writeFile(
+      join(dir, 'bad.yaml'),
+      `apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: a, namespace: metallb-system}
+spec: {addresses: [192.0.2.0/24]}
+---
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: b, namespace: metallb-system}
+spec: {addresses: [192.0.2.128/25, "192.0.2.9-192.0.2.1"]}
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: tor, namespace: metallb-system}
+spec: {myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.1, holdTime: 2s}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: broken
+`,
+    );
+  });
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+  afterEach(() => {
+    process.exitCode = 0;
+  });
+
+  test('the basic example is valid: exit 0 and a summary', async () => {
+    const r = await run(join(process.cwd(), 'examples', 'basic'));
+    expect(r).toEqual({ code: 0, out: ['valid: 3 pools, 1 peer, 2 BGP advertisements, 1 L2 advertisement, 1 BFD profile, 1 community alias, 3 LoadBalancer services, 2 nodes'] });
+  });
+
+  test('problems: exit 1, one line per problem, load errors first', async () => {
+    const r = await run(join(dir, 'bad.yaml'));
+    expect(r.code).toBe(1);
+    expect(r.out[0]).toMatch(/bad\.yaml:19: /);
+    expect(r.out.slice(1)).toEqual([
+      'BGPPeer/tor: spec.holdTime: invalid BGPPeer timers: invalid hold time "2s": must be 0 or >=3s',
+      'IPAddressPool/b: spec.addresses[1]: invalid CIDR "192.0.2.9-192.0.2.1" in pool "b": invalid IP range "192.0.2.9-192.0.2.1": start IP "192.0.2.9" is after the end IP "192.0.2.1"',
+    ]);
+  });
+
+  test('--namespace refuses MetalLB objects created elsewhere', async () => {
+    const r = await run('--namespace', 'other-ns', join(process.cwd(), 'examples', 'basic', 'l2.yaml'));
+    expect(r.code).toBe(1);
+    expect(r.out).toEqual(['L2Advertisement/reserved-l2: resource must be created in other-ns namespace (it is in metallb-system)']);
+  });
+});
