@@ -9,6 +9,7 @@ const registrations: Array<() => Promise<{ register: Register }>> = [
   () => import('./validate.js'),
   () => import('./allocate.js'),
   () => import('./explain.js'),
+  () => import('./must-gather.js'),
 ];
 
 export async function main(argv: string[]): Promise<void> {
