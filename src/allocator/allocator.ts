@@ -9,7 +9,7 @@
 // scanning or bitmapping a whole pool, so IPv6 /64 pools are as cheap as a /29.
 import { type Family, type IP, type Prefix, formatIP, prefixContains, prefixLast } from '../api/ip.js';
 import { selectorMatches } from '../api/selector.js';
-import type { Config, Pool } from '../config/types.js';
+import type { Config, Pool, ServiceAllocationConfig } from '../config/types.js';
 import { type PoolCapacity, isBuggyIPv4, poolCapacity } from './capacity.js';
 import { type Problem, type Result, fail, goQuote, goQuoteList } from './problem.js';
 import { type ServiceFamily, type ServiceRequest, familyName, familyOfIPs, orderIPs } from './service-info.js';
@@ -180,7 +180,7 @@ export class Allocator {
   isCompatible(pool: Pool, req: ServiceRequest): boolean {
     const sa = pool.serviceAllocation;
     if (!sa) return true;
-    if (sa.namespaces.size > 0 && !sa.namespaces.has(req.namespace)) return false;
+    if (namespaceRestricted(sa) && !sa.namespaces.has(req.namespace)) return false;
     if (sa.serviceSelectors.length > 0) return sa.serviceSelectors.some((s) => selectorMatches(s, req.labels));
     return true;
   }
@@ -470,7 +470,8 @@ export class Allocator {
   private whyIncompatible(pool: Pool, req: ServiceRequest): string {
     const sa = pool.serviceAllocation;
     if (!sa) return 'serviceAllocation admits every Service';
-    if (sa.namespaces.size > 0 && !sa.namespaces.has(req.namespace)) {
+    if (namespaceRestricted(sa) && !sa.namespaces.has(req.namespace)) {
+      if (sa.namespaces.size === 0) return 'serviceAllocation.namespaceSelectors match no Namespace';
       return `serviceAllocation does not include namespace ${goQuote(req.namespace)}`;
     }
     if (sa.serviceSelectors.length > 0 && !sa.serviceSelectors.some((s) => selectorMatches(s, req.labels))) {
@@ -478,6 +479,15 @@ export class Allocator {
     }
     return 'serviceAllocation is reserved for other Services';
   }
+}
+
+/**
+ * Does serviceAllocation limit namespaces? An empty set limits to none when namespaces or
+ * namespaceSelectors were written (selectors that match no Namespace yet); otherwise it means any.
+ * Upstream reads the empty set as "any namespace" in both cases.
+ */
+function namespaceRestricted(sa: ServiceAllocationConfig): boolean {
+  return sa.namespaces.size > 0 || sa.namespaceRestricted === true;
 }
 
 /** Allocation order: positive priority ascending, then priority 0 (none), then by name. */

@@ -79,6 +79,26 @@ export function clusterIPs(svc: Service): string[] {
   return svc.spec.clusterIP ? [svc.spec.clusterIP] : [];
 }
 
+/**
+ * A Service read from YAML files (standalone, `allocate`, `explain`) has no ClusterIP: no API server
+ * assigned one. Its family then comes from what the user declared, in this order: spec.ipFamilies,
+ * the requested IPs, a dual-stack ipFamilyPolicy; else IPv4 (the API server's default). In a cluster
+ * every LoadBalancer Service has ClusterIPs, so this never changes upstream's behaviour there.
+ */
+export function declaredFamily(svc: Service): ServiceFamily {
+  const fams = svc.spec.ipFamilies ?? [];
+  if (fams.length === 2) return 'dual';
+  if (fams.length === 1) return fams[0] === 'IPv6' ? 'ipv6' : 'ipv4';
+  const req = requestedIPs(svc);
+  if (!('error' in req) && req.ips.length > 0) {
+    const f = familyOfIPs(req.ips);
+    if (!('error' in f)) return f.family;
+  }
+  const policy = svc.spec.ipFamilyPolicy;
+  if (policy === 'RequireDualStack' || policy === 'PreferDualStack') return 'dual';
+  return 'ipv4';
+}
+
 /** Family of one or two addresses (upstream ipfamily.ForAddresses). */
 export function familyOfTexts(texts: string[]): { family: ServiceFamily } | { error: string } {
   const fam = (t: string): Family => parseIP(t)?.family ?? 4;
@@ -97,7 +117,7 @@ export function familyOfIPs(ips: IP[]): { family: ServiceFamily } | { error: str
 /** The Service's IP family comes from its ClusterIPs, not spec.ipFamilies. */
 export function serviceFamily(svc: Service): { family: ServiceFamily } | { error: string } {
   const ips = clusterIPs(svc);
-  if (ips.length === 0) return { error: `invalid ClusterIPs ${goQuoteList([])} ${goQuote('')}, can't determine family` };
+  if (ips.length === 0) return { family: declaredFamily(svc) };
   return familyOfTexts(ips);
 }
 

@@ -199,6 +199,15 @@ describe('pool choice (spec 3.3)', () => {
     expect(a.allocate(req('x'))).toMatchObject({ ok: true, pool: 'zz' });
   });
 
+  it('namespaceSelectors that match no Namespace admit no Service (upstream: every Service)', () => {
+    const a = allocator(pool('aa', ['192.0.2.0/32']), pool('zz', ['198.51.100.0/32'], { serviceAllocation: { namespaceRestricted: true } }));
+    expect(a.allocate(req('x'))).toMatchObject({ ok: true, pool: 'aa' });
+    expect(a.allocateFromPool(req('y'), 'zz')).toMatchObject({
+      ok: false,
+      problem: { reason: 'PoolNotAllowed', detail: 'serviceAllocation.namespaceSelectors match no Namespace' },
+    });
+  });
+
   it('says which family is missing', () => {
     const a = allocator(pool('v4', ['192.0.2.0/24']));
     expect(a.allocate(req('x', { clusterIPs: V6 }))).toMatchObject({ ok: false, problem: { reason: 'NoPoolForFamily' } });

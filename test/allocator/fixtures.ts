@@ -9,7 +9,7 @@ export interface PoolOptions {
   autoAssign?: boolean;
   avoidBuggyIPs?: boolean;
   /** presence makes serviceAllocation set */
-  serviceAllocation?: { priority?: number; namespaces?: string[]; serviceSelectors?: LabelSelector[] };
+  serviceAllocation?: { priority?: number; namespaces?: string[]; serviceSelectors?: LabelSelector[]; namespaceRestricted?: boolean };
 }
 
 /** addresses: CIDRs or "start-end" ranges, like IPAddressPool.spec.addresses */
@@ -34,7 +34,14 @@ export function pool(name: string, addresses: string[], opts: PoolOptions = {}):
     autoAssign: opts.autoAssign ?? true,
     avoidBuggyIPs: opts.avoidBuggyIPs ?? false,
     ...(sa
-      ? { serviceAllocation: { priority: sa.priority ?? 0, namespaces: new Set(sa.namespaces ?? []), serviceSelectors: sa.serviceSelectors ?? [] } }
+      ? {
+          serviceAllocation: {
+            priority: sa.priority ?? 0,
+            namespaces: new Set(sa.namespaces ?? []),
+            serviceSelectors: sa.serviceSelectors ?? [],
+            ...(sa.namespaceRestricted !== undefined ? { namespaceRestricted: sa.namespaceRestricted } : {}),
+          },
+        }
       : {}),
     labels: {},
     bgpAdvertisements: [],
