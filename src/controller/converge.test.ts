@@ -42,9 +42,9 @@ describe('convergeService (spec 3.2)', () => {
     expect(r).toMatchObject({ ok: false, ingressIPs: [], pool: undefined, problem: { reason: 'NoPoolsConfigured' }, events: [] });
   });
 
-  it('clears a Service without ClusterIP', () => {
+  it('a Service without ClusterIP (read from YAML, no API server) keeps its declared family', () => {
     const r = convergeService(allocator(p), withPool('a', { status: ['192.168.10.0'], clusterIPs: [] }));
-    expect(r).toMatchObject({ ok: false, ingressIPs: [], problem: { reason: 'NoClusterIP' } });
+    expect(r).toMatchObject({ ok: true, ingressIPs: ['192.168.10.0'] });
   });
 
   it('RequireDualStack with one ClusterIP: warning "not enough clusterips"', () => {

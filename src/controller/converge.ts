@@ -141,11 +141,8 @@ class Convergence {
       return { reason: 'NoPoolsConfigured', message: 'no IPAddressPool is configured' };
     }
     const cips = clusterIPs(svc);
-    if (cips.length === 0) {
-      this.clear();
-      return { reason: 'NoClusterIP', message: 'the Service has no ClusterIP, so its IP family is unknown' };
-    }
-    if (req.policy === 'RequireDualStack' && cips.length < 2) {
+    // No ClusterIP at all: a Service from YAML files; its family is the declared one (declaredFamily).
+    if (req.policy === 'RequireDualStack' && cips.length === 1) {
       this.clear();
       const message = `RequireDualStack service ${goQuote(key)} has fewer than two ClusterIPs ${goQuoteList(cips)}`;
       this.events.push(warning('not enough clusterips', message));
