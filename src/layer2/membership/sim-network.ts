@@ -50,6 +50,7 @@ export class SimNetwork {
   /** return true to lose the packet */
   dropIf: ((p: SimPacket) => boolean) | undefined;
   private readonly stopped = new Set<string>();
+  private readonly held = new Map<string, InFlight[]>();
   private readonly byPort = new Map<number, string>();
   private inFlight: InFlight[] = [];
   private nextId = 0;
@@ -91,9 +92,19 @@ export class SimNetwork {
     this.stopped.add(name);
   }
 
-  /** The member runs again with its old state (a paused process resumed). */
+  /** The member runs again with its old state (a node back on the network, a process thawed). */
   resume(name: string): void {
     this.stopped.delete(name);
+    const held = this.held.get(name) ?? [];
+    this.held.delete(name);
+    // like the UDP edge after an event-loop stall: datagrams queued in the socket are read before timers run
+    for (const p of held) this.machine(name).receive(p.bytes, p.fromEndpoint);
+  }
+
+  /** An event-loop stall: no timers and no sending, but packets queue up and are read on resume(). */
+  stall(name: string): void {
+    this.stopped.add(name);
+    this.held.set(name, []);
   }
 
   /** Replaces a member by a fresh machine (a restarted speaker), with the given incarnation. */
@@ -152,7 +163,9 @@ export class SimNetwork {
       if (packet && packetAt <= timerAt) {
         this.now = Math.max(this.now, packetAt);
         this.inFlight = this.inFlight.filter((p) => p !== packet);
-        if (!this.stopped.has(packet.to)) this.machine(packet.to).receive(packet.bytes, packet.fromEndpoint);
+        const held = this.held.get(packet.to);
+        if (held) held.push(packet);
+        else if (!this.stopped.has(packet.to)) this.machine(packet.to).receive(packet.bytes, packet.fromEndpoint);
       } else {
         this.now = Math.max(this.now, timerAt);
         timer!.m.tick();

@@ -97,6 +97,31 @@ describe('membership state machine (fake clock, fake network)', () => {
     expect(net.events.some((e) => e.name === 'n2' && e.state === 'alive' && e.reason === 'refuted')).toBe(true);
   });
 
+  test('a member stalled for 150 ms (GC, CPU starvation) is at most suspected, never declared dead', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const net = new SimNetwork({ names: NAMES, seed });
+      net.run(400 + seed * 7);
+      net.stall('n2');
+      net.run(150);
+      net.resume('n2');
+      net.run(2_000);
+      expect({ seed, dead: net.events.filter((e) => e.state === 'dead') }).toEqual({ seed, dead: [] });
+    }
+  });
+
+  test('a member whose own event loop stalled 500 ms reads the queued acks first and declares nobody dead', () => {
+    for (let seed = 1; seed <= 10; seed++) {
+      const net = new SimNetwork({ names: NAMES, seed });
+      net.run(400 + seed * 7);
+      net.stall('n1');
+      net.run(500); // longer than T + S: the others may well declare n1 dead meanwhile
+      net.resume('n1');
+      net.run(2_000);
+      expect({ seed, n1: net.events.filter((e) => e.observer === 'n1' && e.state !== 'alive') }).toEqual({ seed, n1: [] });
+      for (const view of liveEverywhere(net).values()) expect(view).toEqual(NAMES); // n1 is back everywhere
+    }
+  });
+
   test('a restarted member is re-admitted by its first packets (higher start incarnation)', () => {
     const net = new SimNetwork({ names: NAMES, seed: 9 });
     net.run(300);
