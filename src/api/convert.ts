@@ -48,6 +48,8 @@ export function bgpPeerV1beta1ToV1beta2(p: BGPPeerV1beta1): BGPPeer {
   const spec: Record<string, unknown> = {};
   for (const f of SHARED_FIELDS) if (src[f] !== undefined) spec[f] = src[f];
   if (src.nodeSelectors !== undefined) spec.nodeSelectors = (src.nodeSelectors ?? []).map(legacySelectorToLabelSelector);
+  // v1beta1 allowed port 0 meaning "the default"; v1beta2's schema starts at 1 with default 179.
+  if (spec.peerPort === 0) delete spec.peerPort;
   return { apiVersion: BGPPEER_V1BETA2, kind: 'BGPPeer', metadata: { ...p.metadata }, spec: spec as unknown as BGPPeerSpec };
 }
 

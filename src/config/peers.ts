@@ -38,7 +38,8 @@ function buildPeer(peer: BGPPeer, inputs: PeerInputs, r: Reporter): PeerConfig |
   const myASN = r.int(spec, 'myASN', 'spec.myASN', 0, UINT32_MAX) ?? 0;
   const peerASN = r.int(spec, 'peerASN', 'spec.peerASN', 0, UINT32_MAX) ?? 0;
   const localASN = r.int(spec, 'localASN', 'spec.localASN', 1, UINT32_MAX) ?? 0;
-  const port = r.int(spec, 'peerPort', 'spec.peerPort', 0, 16384);
+  // v1beta2 range; a v1beta1 port 0 ("default") is dropped by the conversion.
+  const port = r.int(spec, 'peerPort', 'spec.peerPort', 1, 16384);
   const dynamicASN = r.str(spec, 'dynamicASN', 'spec.dynamicASN') ?? '';
   const address = r.str(spec, 'peerAddress', 'spec.peerAddress') ?? '';
   const iface = r.str(spec, 'interface', 'spec.interface') ?? '';

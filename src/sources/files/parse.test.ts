@@ -127,6 +127,13 @@ spec:
     expect(toSnapshot(r.objects).bgpAdvertisements[0].spec.communities).toEqual(['65535:65282']);
   });
 
+  test('plain yes/no/on/off are booleans as kubectl reads them; quoted ones stay strings', () => {
+    const r = parseDocuments('apiVersion: metallb.io/v1beta1\nkind: IPAddressPool\nmetadata: {name: a, labels: {x: "yes"}}\nspec: {addresses: [192.0.2.0/24], autoAssign: no, avoidBuggyIPs: on}\n', 'b.yaml');
+    const p = toSnapshot(r.objects).pools[0];
+    expect(p.spec).toEqual({ addresses: ['192.0.2.0/24'], autoAssign: false, avoidBuggyIPs: true });
+    expect(p.metadata.labels).toEqual({ x: 'yes' });
+  });
+
   test('duplicate keys are an error', () => {
     const r = parseDocuments('apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\nmetadata: {name: b}\n', 'd.yaml');
     expect(r.errors[0]).toMatch(/^d\.yaml:4: /);

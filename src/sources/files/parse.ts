@@ -1,6 +1,6 @@
 // Multi-document YAML -> the Kubernetes-shaped objects the core knows. Pure: text in, objects and
 // "file:line: message" errors out, so the loader, the watcher and tests share it.
-import { LineCounter, parseAllDocuments, isMap, isSeq, type Document, type Node as YAMLNode } from 'yaml';
+import { LineCounter, parseAllDocuments, isMap, isSeq, type Document, type Node as YAMLNode, type ScalarTag } from 'yaml';
 import type { KubeObject } from '../../api/meta.js';
 import { emptySnapshot, type Snapshot } from '../../api/snapshot.js';
 import { bgpPeerV1beta1ToV1beta2, type BGPPeerV1beta1 } from '../../api/convert.js';
@@ -23,6 +23,17 @@ const KNOWN: Record<string, keyof Snapshot> = {
   'v1/ConfigMap': 'configMaps',
 };
 
+// kubectl reads YAML through go-yaml v2, where plain yes/no/on/off/y/n are booleans (YAML 1.1), while
+// "65535:65282" stays a string (no base-60 numbers). YAML 1.2's core schema plus these booleans matches it.
+const TRUE_WORDS = ['y', 'Y', 'yes', 'Yes', 'YES', 'on', 'On', 'ON'];
+const yaml11Bool: ScalarTag = {
+  identify: (v) => typeof v === 'boolean',
+  default: true,
+  tag: 'tag:yaml.org,2002:bool',
+  test: /^(?:y|Y|yes|Yes|YES|on|On|ON|n|N|no|No|NO|off|Off|OFF)$/,
+  resolve: (s) => TRUE_WORDS.includes(s),
+};
+
 export interface ParsedObject {
   /** which Snapshot list the object belongs to */
   list: keyof Snapshot;
@@ -38,7 +49,7 @@ export interface ParseResult {
 
 export function parseDocuments(text: string, file: string): ParseResult {
   const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, customTags: (tags) => [...tags, yaml11Bool] });
   const result: ParseResult = { objects: [], errors: [] };
   const lineOf = (offset: number | undefined): number => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
   // A stream that only holds comments parses to an empty array, not documents.
