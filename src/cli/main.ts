@@ -6,9 +6,11 @@ export type Register = (program: Command) => void;
 
 const registrations: Array<() => Promise<{ register: Register }>> = [
   // Each entry is one subcommand module; add new ones here.
+  () => import('./webhook.js'),
   () => import('./validate.js'),
   () => import('./allocate.js'),
   () => import('./explain.js'),
+  () => import('./standalone.js'),
   () => import('./must-gather.js'),
 ];
 

@@ -1,0 +1,115 @@
+// The speaker's node loop, shared by `standalone` and the in-cluster `speaker`: inputs in (a
+// per-node Config and a Snapshot whose Services carry their IPs), plan, then drive FRR and the
+// layer 2 announcer, keep metallb_speaker_announced, and log every announce/withdraw transition
+// with upstream's event names.
+import type { Snapshot } from '../api/snapshot.js';
+import type { Config } from '../config/types.js';
+import type { FrrApplier } from '../frr/applier.js';
+import type { Announcer } from '../layer2/announcer/announcer.js';
+import { speakerMetrics } from '../metrics/product.js';
+import { planNode } from '../speaker/plan.js';
+import type { NodePlan, ServiceDecision } from '../speaker/types.js';
+import type { Logger, LogLevel } from '../util/log.js';
+import type { Registry } from 'prom-client';
+
+export interface SpeakerLoopOptions {
+  node: string;
+  hostname?: string;
+  logLevel: LogLevel;
+  lbClass?: string;
+  ignoreExcludeLB?: boolean;
+  logger: Logger;
+  registry: Registry;
+  /** absent: BGP off on this node */
+  applier?: FrrApplier;
+  /** absent: layer 2 off on this node */
+  announcer?: Announcer;
+  /** live members; absent: membership off, every Node counts as live */
+  members?: () => ReadonlySet<string>;
+  /** called after every plan (status writers, tests) */
+  onPlan?: (plan: NodePlan) => void;
+}
+
+type Announced = { ips: string[]; pool?: string };
+
+export class SpeakerLoop {
+  private inputs: { config: Config; snapshot: Snapshot } | undefined;
+  private readonly announced = new Map<string, Announced>(); // "protocol|ns/name"
+  private readonly metrics: ReturnType<typeof speakerMetrics>;
+  lastPlan: NodePlan | undefined;
+
+  constructor(private readonly opts: SpeakerLoopOptions) {
+    this.metrics = speakerMetrics(opts.registry);
+  }
+
+  /** New configuration or objects: plan again and drive the data planes. */
+  update(config: Config, snapshot: Snapshot): NodePlan {
+    this.inputs = { config, snapshot };
+    return this.replan();
+  }
+
+  /** Same inputs, new live-member set (membership change). */
+  membershipChanged(): void {
+    if (this.inputs) this.replan();
+  }
+
+  private replan(): NodePlan {
+    const { config, snapshot } = this.inputs!;
+    const plan = planNode({
+      config,
+      snapshot,
+      node: this.opts.node,
+      hostname: this.opts.hostname,
+      logLevel: this.opts.logLevel,
+      frrLogLevel: frrLevelOverride(),
+      members: this.opts.members?.(),
+      lbClass: this.opts.lbClass,
+      ignoreExcludeLB: this.opts.ignoreExcludeLB,
+    });
+    for (const e of plan.errors) this.opts.logger.error({ op: 'plan', error: e }, 'part of the announcement plan was dropped');
+    this.opts.applier?.update(plan.bgp);
+    this.opts.announcer?.setAnnouncements(plan.l2.map((a) => ({ ip: a.ip, interfaces: a.interfaces })));
+    this.track(plan.decisions);
+    this.lastPlan = plan;
+    this.opts.onPlan?.(plan);
+    return plan;
+  }
+
+  /** Logs transitions and keeps metallb_speaker_announced in step with what is announced. */
+  private track(decisions: ServiceDecision[]): void {
+    const seen = new Set<string>();
+    for (const d of decisions) {
+      const key = `${d.protocol}|${d.service}`;
+      const before = this.announced.get(key);
+      if (d.announced) {
+        seen.add(key);
+        const changed = !before || before.ips.join() !== d.ips.join();
+        if (before && changed) this.withdraw(key, before, 'loadBalancerIPChanged');
+        if (changed) {
+          this.opts.logger.info({ event: 'serviceAnnounced', service: d.service, ips: d.ips, pool: d.pool, protocol: d.protocol, ...(d.peers ? { peers: d.peers } : {}) }, 'service has IP, announcing');
+          for (const ip of d.ips) this.metrics.announced.set({ service: d.service, protocol: d.protocol, node: this.opts.node, ip }, 1);
+          this.announced.set(key, { ips: d.ips, pool: d.pool });
+        }
+      } else if (before) {
+        seen.add(key); // handled here
+        this.withdraw(key, before, d.reason ?? 'notOwner', d.detail);
+      }
+    }
+    for (const [key, before] of [...this.announced]) {
+      if (!seen.has(key)) this.withdraw(key, before, 'serviceDeleted');
+    }
+  }
+
+  private withdraw(key: string, before: Announced, reason: string, detail?: string): void {
+    const [protocol, service] = key.split('|');
+    this.opts.logger.info({ event: 'serviceWithdrawn', service, ips: before.ips, protocol, reason, ...(detail ? { detail } : {}) }, 'withdrawn');
+    for (const ip of before.ips) this.metrics.announced.remove({ service, protocol, node: this.opts.node, ip });
+    this.announced.delete(key);
+  }
+}
+
+function frrLevelOverride(): NodePlan['bgp']['logLevel'] | undefined {
+  const v = process.env.FRR_LOGGING_LEVEL;
+  const levels = ['debugging', 'informational', 'warnings', 'error', 'emergencies'];
+  return v && levels.includes(v) ? (v as NodePlan['bgp']['logLevel']) : undefined;
+}

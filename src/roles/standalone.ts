@@ -1,0 +1,210 @@
+// `metallb-ts standalone`: the whole product on one Linux host from a folder of YAML. It allocates
+// (assignments persisted in the state dir), plans this node's announcements and drives FRR through
+// vtysh and the layer 2 announcer. An invalid configuration is logged object by object and the last
+// good one keeps running.
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import { writeFile, mkdir, rename } from 'node:fs/promises';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Snapshot } from '../api/snapshot.js';
+import { buildConfig } from '../config/build.js';
+import { formatConfigError, type Config } from '../config/types.js';
+import { FrrApplier, pidProbe } from '../frr/applier.js';
+import { Vtysh } from '../frr/vtysh.js';
+import { Announcer } from '../layer2/announcer/announcer.js';
+import { membersFromNodes, readSecretFile, UdpMembership, type MembershipSettings } from '../layer2/membership/index.js';
+import { allocatorMetrics, configMetrics } from '../metrics/product.js';
+import { startMetricsServer } from '../metrics/server.js';
+import { FilesSource } from '../sources/files/watch.js';
+import { StateFile } from '../status/state-file.js';
+import type { NodePlan } from '../speaker/types.js';
+import type { Logger, LogLevel } from '../util/log.js';
+import { allocateStandalone } from './standalone-allocation.js';
+import { SpeakerLoop } from './speaker-loop.js';
+
+export interface StandaloneOptions {
+  configPaths: string[];
+  node: string;
+  hostname?: string;
+  stateDir: string;
+  logLevel: LogLevel;
+  logger: Logger;
+  lbClass?: string;
+  /** FRR pathspace (`vtysh -N`); "" = default instance */
+  vtyshPathspace: string;
+  /** where the full frr.conf is written; default /etc/frr[/<pathspace>]/frr.conf */
+  frrConfigFile?: string;
+  bgp: boolean;
+  layer2: boolean;
+  metricsHost: string;
+  /** 0 = a free port; -1 = no metrics server */
+  metricsPort: number;
+  membership?: MembershipSettings;
+  garpRefreshMs?: number;
+  excludeInterfaces?: string[];
+  debounceMs?: number;
+}
+
+export interface StandaloneHandle {
+  metricsPort?: number;
+  stop(): Promise<void>;
+}
+
+export async function runStandalone(o: StandaloneOptions): Promise<StandaloneHandle> {
+  const log = o.logger.child({ caller: 'standalone.ts' });
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const cfgMetrics = configMetrics(registry);
+  const poolGauges = allocatorMetrics(registry);
+  const state = new StateFile(o.stateDir);
+  let persisted = await state.read();
+  log.info({ node: o.node, stateDir: o.stateDir, assignments: Object.keys(persisted).length, version: '0.1.0' }, 'MetalLB-ts standalone starting');
+
+  const applier = o.bgp
+    ? new FrrApplier({
+        vtysh: new Vtysh({ pathspace: o.vtyshPathspace }),
+        configPath: o.frrConfigFile ?? join('/etc/frr', o.vtyshPathspace, 'frr.conf'),
+        stateProbe: pidProbe(join('/var/run/frr', o.vtyshPathspace)),
+        debounceMs: o.debounceMs,
+        logger: o.logger.child({ caller: 'frr/applier.ts' }),
+        registry,
+      })
+    : undefined;
+
+  let announcer: Announcer | undefined;
+  if (o.layer2) {
+    announcer = new Announcer({ registry, logger: o.logger.child({ caller: 'layer2/announcer.ts' }), refreshIntervalMs: o.garpRefreshMs, excludePatterns: o.excludeInterfaces });
+    try {
+      await announcer.start();
+    } catch (err) {
+      log.error({ op: 'startLayer2', error: (err as Error).message }, 'layer 2 disabled: the packet sockets could not be opened');
+      announcer = undefined;
+    }
+  }
+
+  let membership: UdpMembership | undefined;
+  const loop = new SpeakerLoop({
+    node: o.node,
+    hostname: o.hostname ?? osHostname(),
+    logLevel: o.logLevel,
+    lbClass: o.lbClass,
+    logger: o.logger.child({ caller: 'speaker.ts' }),
+    registry,
+    applier,
+    announcer,
+    members: o.membership ? () => membership?.liveMembers() ?? new Set([o.node]) : undefined,
+    onPlan: (plan) => void writeStatus(plan),
+  });
+
+  let clusterConfig: Config | undefined;
+  let nodeConfig: Config | undefined;
+  let lastStatus: Record<string, unknown> = {};
+
+  const writeStatus = async (plan: NodePlan) => {
+    const status = { ...lastStatus, node: o.node, decisions: plan.decisions, planErrors: plan.errors };
+    const path = join(o.stateDir, 'status.json');
+    await mkdir(o.stateDir, { recursive: true });
+    await writeFile(`${path}.tmp`, `${JSON.stringify(status, null, 2)}\n`);
+    await rename(`${path}.tmp`, path);
+  };
+
+  const reconcile = async (snapshot: Snapshot, loadErrors: string[]) => {
+    cfgMetrics.updates.inc();
+    if (loadErrors.length > 0) {
+      for (const e of loadErrors) log.error({ op: 'load', error: e }, 'failed to read the configuration folder');
+      cfgMetrics.stale.set(1);
+      cfgMetrics.updateErrors.inc();
+      return; // a half-read folder is no basis for anything: keep everything as it runs
+    }
+    const cluster = buildConfig(snapshot);
+    const perNode = buildConfig(snapshot, { node: o.node });
+    const errors = [...(cluster.ok ? [] : cluster.errors), ...(perNode.ok ? [] : perNode.errors)];
+    const unique = [...new Set(errors.map(formatConfigError))];
+    for (const e of unique) log.error({ op: 'setConfig', error: e }, 'failed to parse the configuration');
+    if (cluster.ok) clusterConfig = cluster.config;
+    if (perNode.ok) nodeConfig = perNode.config;
+    cfgMetrics.stale.set(unique.length > 0 ? 1 : 0);
+    if (unique.length > 0) cfgMetrics.updateErrors.inc();
+    if (!clusterConfig || !nodeConfig) {
+      log.error({ op: 'setConfig' }, 'no valid configuration yet: nothing is allocated or announced');
+      return;
+    }
+    cfgMetrics.loaded.set(1);
+    lastStatus = { configValid: unique.length === 0, configErrors: unique };
+
+    const alloc = allocateStandalone(clusterConfig, snapshot, persisted, o.lbClass);
+    for (const [key, r] of alloc.results) {
+      for (const ev of r.events) {
+        const level = ev.type === 'Warning' ? 'warn' : 'info';
+        log[level]({ event: ev.reason, service: key, ...(r.pool ? { pool: r.pool } : {}) }, ev.message);
+      }
+    }
+    if (await state.write(alloc.assignments)) persisted = alloc.assignments;
+    for (const s of alloc.allocator.allStats()) {
+      const l = { pool: s.name };
+      poolGauges.addressesTotal.set(l, Number(s.capacity.total));
+      poolGauges.ipv4Total.set(l, Number(s.capacity.ipv4));
+      poolGauges.ipv6Total.set(l, Number(s.capacity.ipv6));
+      poolGauges.inUse.set(l, s.inUse);
+      poolGauges.ipv4InUse.set(l, s.inUseIPv4);
+      poolGauges.ipv6InUse.set(l, s.inUseIPv6);
+    }
+    lastStatus = {
+      ...lastStatus,
+      allocations: Object.fromEntries([...alloc.results].map(([k, r]) => [k, r.ingressIPs.length ? { ips: r.ingressIPs, pool: r.pool } : { error: r.problem?.message ?? 'no IP allocated' }])),
+      pools: alloc.allocator.allStats().map((s) => ({ name: s.name, inUse: s.inUse, availableIPv4: String(s.availableIPv4), availableIPv6: String(s.availableIPv6) })),
+    };
+
+    if (o.membership) await ensureMembership(snapshot);
+    loop.update(nodeConfig, alloc.snapshot);
+  };
+
+  const ensureMembership = async (snapshot: Snapshot) => {
+    const ms = o.membership!;
+    const members = membersFromNodes(snapshot.nodes, ms.bindAddress?.includes(':') ? 6 : 4, ms.port);
+    if (!membership) {
+      const self = members.find((m) => m.name === o.node);
+      const bind = ms.bindAddress ?? self?.address;
+      if (!bind) {
+        log.error({ op: 'membership' }, `membership needs this node's address: add Node ${o.node} with an InternalIP to the configuration or pass --ml-bind-addr`);
+        return;
+      }
+      membership = await UdpMembership.start({
+        name: o.node, bindAddress: bind, port: ms.port, memberPort: ms.port,
+        key: await readSecretFile(ms.secretFile), timings: ms.timings, registry, logger: o.logger,
+      });
+      membership.onChange((e) => {
+        log.info({ event: 'memberChanged', member: e.name, state: e.state }, 'membership changed');
+        loop.membershipChanged();
+      });
+    }
+    membership.setMembers(members);
+  };
+
+  // Serialise reconciles: a burst of file changes never runs two at once; the newest wins.
+  let chain = Promise.resolve();
+  const source = new FilesSource(o.configPaths);
+  source.on('change', ({ snapshot, errors }) => {
+    chain = chain.then(() => reconcile(snapshot, errors)).catch((err: Error) => log.error({ op: 'reconcile', error: err.message }, 'reconcile failed'));
+  });
+
+  const metrics = o.metricsPort >= 0
+    ? await startMetricsServer({ host: o.metricsHost, port: o.metricsPort, registry, ready: () => nodeConfig !== undefined })
+    : undefined;
+  if (metrics) log.info({ port: metrics.port }, 'serving /metrics, /healthz, /readyz');
+
+  await source.start();
+  await chain;
+
+  return {
+    metricsPort: metrics?.port,
+    async stop() {
+      await source.stop();
+      await chain;
+      applier?.stop();
+      announcer?.stop();
+      await membership?.close({ leave: true });
+      await metrics?.close();
+    },
+  };
+}
