@@ -4,6 +4,7 @@ import type { BFDProfileConfig } from '../../config/types.js';
 import type { NeighborIntent, NodeBGPIntent, RouterIntent } from '../../bgp/types.js';
 import {
   BFD_DEFAULTS,
+  GLOBAL_LINES,
   ROUTER_FIXED_LINES,
   type AF,
   type BfdProfileModel,
@@ -122,6 +123,7 @@ export function buildModel(intent: NodeBGPIntent): FrrModel {
   return {
     hostname: intent.hostname,
     logLevel: intent.logLevel,
+    globals: [...GLOBAL_LINES],
     debug: intent.logLevel === 'debugging',
     routers,
     prefixLists: [...lists.values()].sort((a, b) => a.family - b.family || byName(a, b)),

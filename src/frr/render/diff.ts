@@ -201,6 +201,8 @@ export function diffModels(prev: FrrModel, next: FrrModel, opts: DiffOptions = {
 
   // 1. logging
   if (prev.logLevel !== next.logLevel) out.push(logLine(next.logLevel));
+  for (const l of next.globals) if (!prev.globals.includes(l)) out.push(l);
+  for (const l of prev.globals) if (!next.globals.includes(l)) out.push(`no ${l}`);
   if (prev.debug !== next.debug) out.push(...DEBUG_LINES.map((l) => (next.debug ? l : `no ${l}`)));
 
   // 2. prefix-lists
@@ -245,7 +247,10 @@ export function diffModels(prev: FrrModel, next: FrrModel, opts: DiffOptions = {
   // 9. BFD profiles no longer used
   const nextProfiles = new Set(next.bfdProfiles.map((p) => p.name));
   const gone = prev.bfdProfiles.filter((p) => !nextProfiles.has(p.name) && !keep.has(p.name));
-  if (gone.length) out.push('bfd', ...gone.map((p) => `no profile ${p.name}`), 'exit');
+  // Without profiles FRR would still print an empty `bfd` block; `no bfd` drops it (it removes
+  // configured BFD peers and profiles only, not the sessions BGP registers).
+  if (gone.length && next.bfdProfiles.length === 0 && ![...keep].some((k) => prev.bfdProfiles.some((p) => p.name === k))) out.push('no bfd');
+  else if (gone.length) out.push('bfd', ...gone.map((p) => `no profile ${p.name}`), 'exit');
 
   // 10. bgpextras: raw text, sent as it is when it changed
   if (next.extras.trim() && (opts.forceExtras || prev.extras !== next.extras)) {

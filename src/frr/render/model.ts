@@ -95,6 +95,8 @@ export interface FrrModel {
   hostname: string;
   /** '' = no `log stdout` line (a fresh FRR) */
   logLevel: FRRLogLevel | '';
+  /** global one-liners the product sets (GLOBAL_LINES) that FRR holds; always all of them when built */
+  globals: string[];
   /** the 13 debug lines upstream adds at the debugging level */
   debug: boolean;
   /** default VRF first, then by VRF name */
@@ -118,6 +120,9 @@ export const BFD_DEFAULTS = {
   echoReceiveInterval: 50,
   minimumTtl: 254,
 } as const;
+
+/** Global lines every MetalLB frr.conf carries (upstream's header), tracked so a fresh FRR gets them. */
+export const GLOBAL_LINES = ['log timestamp precision 3', 'ip nht resolve-via-default', 'ipv6 nht resolve-via-default'];
 
 /** The router-level lines every MetalLB router carries, in FRR's print order (after router-id). */
 export const ROUTER_FIXED_LINES = [
@@ -194,5 +199,5 @@ export function logLine(level: FRRLogLevel | ''): string {
 
 /** What a freshly started FRR holds: nothing. */
 export function emptyModel(): FrrModel {
-  return { hostname: '', logLevel: '', debug: false, routers: [], prefixLists: [], routeMaps: [], bfdProfiles: [], extras: '' };
+  return { hostname: '', logLevel: '', globals: [], debug: false, routers: [], prefixLists: [], routeMaps: [], bfdProfiles: [], extras: '' };
 }

@@ -2,7 +2,7 @@
 // product does not manage are skipped. Objects come back in FRR's print order; canonicalModel() sorts
 // them like buildModel() does, so two models compare with a deep equality.
 import { compareNeighbors, comparePrefixText } from './build.js';
-import { DEBUG_LINES, type AF, type BfdProfileModel, type FrrModel, type NeighborModel, type NeighborOption, type PrefixListModel, type RouteMapEntry, type RouteMapModel, type RouterModel } from './model.js';
+import { DEBUG_LINES, GLOBAL_LINES, type AF, type BfdProfileModel, type FrrModel, type NeighborModel, type NeighborOption, type PrefixListModel, type RouteMapEntry, type RouteMapModel, type RouterModel } from './model.js';
 import type { FRRLogLevel } from '../../bgp/types.js';
 
 /** Option keys, longest first, so `timers connect` wins over `timers`. */
@@ -35,6 +35,7 @@ export function parseConfig(text: string): FrrModel {
   const m: FrrModel = {
     hostname: '',
     logLevel: 'debugging',
+    globals: [],
     debug: false,
     routers: [],
     prefixLists: [],
@@ -137,6 +138,7 @@ export function parseConfig(text: string): FrrModel {
       const lv = (mt[1] ?? 'debugging') as FRRLogLevel;
       m.logLevel = LEVELS.includes(lv) ? lv : 'debugging';
     } else if (t.startsWith('debug ')) debugSeen.add(t);
+    else if (GLOBAL_LINES.includes(t)) m.globals.push(t);
     else if ((mt = /^router bgp (\d+)(?: vrf (\S+))?$/.exec(t))) {
       router = { asn: Number(mt[1]), vrf: mt[2] ?? '', lines: [], neighbors: [], networks: { 4: [], 6: [] } };
       m.routers.push(router);
@@ -186,5 +188,6 @@ export function canonicalModel(m: FrrModel): FrrModel {
       .sort((a, b) => a.family - b.family || byName(a, b)),
     routeMaps: [...m.routeMaps].map((r) => ({ ...r, entries: [...r.entries].sort((a, b) => a.seq - b.seq) })).sort(byName),
     bfdProfiles: [...m.bfdProfiles].sort(byName),
+    globals: GLOBAL_LINES.filter((l) => m.globals.includes(l)),
   };
 }
