@@ -20,7 +20,7 @@ export function buildConfig(snapshot: Snapshot, opts: BuildOptions = {}): BuildR
   const ns = opts.namespace;
   // MetalLB only lists its own namespace; objects written without a namespace are taken as in it.
   const mine = <T extends KubeObject>(list: T[]): T[] =>
-    sortByName(list.filter((o) => ns === undefined || o.metadata.namespace === undefined || o.metadata.namespace === ns));
+    sortByName(lastDefinitionWins(list.filter((o) => ns === undefined || o.metadata.namespace === undefined || o.metadata.namespace === ns), p));
 
   let peers = mine(snapshot.bgpPeers);
   let bgpAds = mine(snapshot.bgpAdvertisements);
@@ -100,6 +100,23 @@ function blankPeerReferences(peer: BGPPeer): BGPPeer {
 function blankAliasCommunities(ad: BGPAdvertisement): BGPAdvertisement {
   if (!Array.isArray(ad.spec?.communities)) return ad;
   return { ...ad, spec: { ...ad.spec, communities: ad.spec.communities.filter((c) => typeof c !== 'string' || c.includes(':')) } };
+}
+
+/**
+ * The same object (kind, namespace, name) given twice, e.g. in two files: like `kubectl apply`, the later
+ * definition replaces the earlier one, so the API server never holds two.
+ */
+function lastDefinitionWins<T extends KubeObject>(list: T[], p: Problems): T[] {
+  const byKey = new Map<string, T>();
+  for (const o of list) {
+    const key = `${o.metadata.namespace ?? ''}\u0000${o.metadata.name}`;
+    if (byKey.has(key)) {
+      byKey.delete(key); // keep the later one, in its own position
+      p.warnings.push(`${o.kind}/${o.metadata.name}: defined more than once; the last definition is used (as kubectl apply would)`);
+    }
+    byKey.set(key, o);
+  }
+  return [...byKey.values()];
 }
 
 /** The API server lists objects by namespace then name; so do we, so messages do not depend on file order. */

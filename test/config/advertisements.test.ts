@@ -1,6 +1,6 @@
 // BGPAdvertisement / L2Advertisement / Community / BFDProfile rules (spec 2.2, 2.5, 2.6).
 import { describe, expect, test } from '@jest/globals';
-import { bfd, bgpAd, build, community, configMap, l2Ad, node, peer, pool, problems } from './helpers.js';
+import { bfd, bgpAd, build, community, configMap, inNs, l2Ad, node, peer, pool, problems } from './helpers.js';
 
 const P4 = pool('v4', ['192.0.2.0/28']);
 const P6 = pool('v6', ['2001:db8::/124']);
@@ -119,7 +119,8 @@ describe('Community and BFDProfile rules', () => {
     ['BFD echoInterval 5', [bfd('b', { echoInterval: 5 })], 'invalid echo interval value: invalid value 5, must be in 10-60000 range'],
     ['BFD minimumTtl 0', [bfd('b', { minimumTtl: 0 })], 'invalid minimum ttl value: invalid value 0, must be in 1-254 range'],
     ['BFD minimumTtl 255', [bfd('b', { minimumTtl: 255 })], 'invalid minimum ttl value'],
-    ['duplicate BFD profile name', [bfd('b'), bfd('b')], 'found duplicate bfd profile name b'],
+    ['duplicate BFD profile name (two namespaces)', [bfd('b'), inNs('other', bfd('b'))], 'found duplicate bfd profile name b'],
+    ['the same Community given twice is one object', [community('c', [{ name: 'x', value: '1:1' }]), community('c', [{ name: 'x', value: '1:1' }])], undefined],
   ]);
 });
 

@@ -31,6 +31,9 @@ export const secret = (name: string, type: string, data: Record<string, string>,
 });
 export const configMap = (name: string, data: Record<string, string>) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(name), data });
 
+/** The same object in another namespace. */
+export const inNs = <T extends { metadata: object }>(ns: string, o: T): T => ({ ...o, metadata: { ...o.metadata, namespace: ns } });
+
 const LIST: Record<string, keyof Snapshot> = {
   IPAddressPool: 'pools', BGPPeer: 'bgpPeers', BGPAdvertisement: 'bgpAdvertisements', L2Advertisement: 'l2Advertisements',
   BFDProfile: 'bfdProfiles', Community: 'communities', Node: 'nodes', Namespace: 'namespaces', Secret: 'secrets',

@@ -1,6 +1,6 @@
 // IPAddressPool rules (spec 2.4): entries, overlaps (also inside one pool), service allocation.
 import { describe, expect, test } from '@jest/globals';
-import { build, namespace, pool, problems } from './helpers.js';
+import { build, inNs, namespace, pool, problems } from './helpers.js';
 import { formatPrefix } from '../../src/api/ip.js';
 
 describe('IPAddressPool rules', () => {
@@ -26,7 +26,8 @@ describe('IPAddressPool rules', () => {
     ['range overlapping a CIDR', [pool('a', ['192.0.2.0/28']), pool('b', ['192.0.2.10-192.0.2.20'])], 'overlaps with already defined CIDR'],
     ['adjacent pools do not overlap', [pool('a', ['192.0.2.0/25']), pool('b', ['192.0.2.128/25'])], undefined],
     ['IPv4 and IPv6 never overlap', [pool('a', ['0.0.0.0/0']), pool('b', ['::/0'])], undefined],
-    ['duplicate pool name', [pool('a', ['192.0.2.0/25']), pool('a', ['198.51.100.0/24'])], 'duplicate definition of pool "a"'],
+    ['same pool name in two namespaces', [pool('a', ['192.0.2.0/25']), inNs('other', pool('a', ['198.51.100.0/24']))], 'duplicate definition of pool "a"'],
+    ['the same pool given twice: the last definition wins, as with kubectl apply', [pool('a', ['192.0.2.0/25']), pool('a', ['192.0.2.0/24'])], undefined],
     ['duplicate namespaces', [pool('a', ['192.0.2.0/24'], { serviceAllocation: { namespaces: ['x', 'x'] } })], 'duplicate definition in namespaces field'],
     ['duplicate namespaceSelectors', [pool('a', ['192.0.2.0/24'], { serviceAllocation: { namespaceSelectors: [{ matchLabels: { a: 'b' } }, { matchLabels: { a: 'b' } }] } })], 'duplicate definition of namespaceSelectors'],
     ['duplicate serviceSelectors values', [pool('a', ['192.0.2.0/24'], { serviceAllocation: { serviceSelectors: [{ matchExpressions: [{ key: 'foo', operator: 'In', values: ['bar', 'bar'] }] }] } })], 'duplicate definition of match expression value in label selector "bar"'],
@@ -61,6 +62,12 @@ describe('IPAddressPool rules', () => {
     const sa = r.config.pools.get('p')!.serviceAllocation!;
     expect(sa.priority).toBe(5);
     expect([...sa.namespaces].sort()).toEqual(['blue', 'green']);
+  });
+
+  test('a redefined pool replaces the earlier one, with a warning', () => {
+    const r = build([pool('a', ['192.0.2.0/25']), pool('a', ['198.51.100.0/24'])]);
+    expect(r.ok && formatPrefix(r.config.pools.get('a')!.cidrs[0].prefix)).toBe('198.51.100.0/24');
+    expect(r.ok && r.warnings).toEqual(['IPAddressPool/a: defined more than once; the last definition is used (as kubectl apply would)']);
   });
 
   test('every overlapping CIDR is reported, naming the field', () => {
