@@ -1,7 +1,7 @@
 // The layer 2 lab shared by the end-to-end tests and bench/l2-arp: a node namespace and a client
 // namespace joined by a veth pair (eth0 on both sides), and the announcer runner in the node namespace.
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { Lab, nsExec, sh } from '../harness/netns.js';
@@ -9,16 +9,36 @@ import { Lab, nsExec, sh } from '../harness/netns.js';
 export const CLIENT_V4 = '192.0.2.1/24';
 export const CLIENT_V6 = '2001:db8::1/64';
 
-/** Compiles the runner (and what it imports) into dist/ and builds the addon if needed, so the lab never runs stale code. */
-export async function buildRunner(root: string): Promise<string> {
+/** Newest modification time of the .ts files the runner is built from. */
+function newestSource(root: string): number {
+  let newest = 0;
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+    }
+  };
+  for (const d of ['src/layer2', 'src/util', 'src/api', 'e2e/layer2']) walk(join(root, d));
+  return newest;
+}
+
+/**
+ * Compiles the runner (and what it imports) into dist/ when a source is newer than it, and builds the
+ * addon if missing, so the lab never runs stale code (tsc is slow on a loaded machine: skip it when fresh).
+ */
+export async function buildRunner(root: string, name: 'announcer-runner' | 'socket-probe' = 'announcer-runner'): Promise<string> {
   if (!existsSync(join(root, 'native', 'build', 'Release', 'af_packet.node'))) {
     await execa('npx', ['node-gyp', 'rebuild', '--directory', 'native'], { cwd: root });
   }
-  const src = join(root, 'e2e', 'layer2', 'announcer-runner.ts');
-  const out = join(root, 'dist', 'e2e', 'layer2', 'announcer-runner.js');
+  const entries = ['announcer-runner', 'socket-probe'].map((n) => join(root, 'e2e', 'layer2', `${n}.ts`));
+  const outs = ['announcer-runner', 'socket-probe'].map((n) => join(root, 'dist', 'e2e', 'layer2', `${n}.js`));
+  const out = join(root, 'dist', 'e2e', 'layer2', `${name}.js`);
+  const newest = newestSource(root);
+  if (outs.every((o) => existsSync(o) && statSync(o).mtimeMs >= newest)) return out;
   await execa('npx', ['tsc', '--outDir', 'dist', '--rootDir', '.', '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
-    '--target', 'ES2022', '--strict', '--skipLibCheck', '--esModuleInterop', '--types', 'node', src], { cwd: root });
-  if (!existsSync(out) || statSync(out).mtimeMs < statSync(src).mtimeMs) throw new Error(`runner not compiled to ${out}`);
+    '--target', 'ES2022', '--strict', '--skipLibCheck', '--esModuleInterop', '--types', 'node', ...entries], { cwd: root });
+  if (!existsSync(out) || statSync(out).mtimeMs < newest) throw new Error(`runner not compiled to ${out}`);
   return out;
 }
 
