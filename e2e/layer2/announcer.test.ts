@@ -2,7 +2,7 @@
 // client namespace asks with arping and ndisc6 and watches with tcpdump.
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 
-import { buildRunner, buildTopology, Capture, nsExec, RunnerProcess, type L2Topology } from './lab.js';
+import { buildRunner, buildTopology, Capture, nsExec, RunnerProcess, waitFor, type L2Topology } from './lab.js';
 
 jest.setTimeout(60_000);
 
@@ -83,6 +83,24 @@ describe('layer 2 announcer on a real link', () => {
     const m = await runner.command<{ ok: boolean; metrics: string }>({ metrics: true });
     expect(m.metrics).toContain('metallb_layer2_gratuitous_sent{ip="192.0.2.101"} 10');
     expect(m.metrics).toContain('metallb_layer2_gratuitous_sent{ip="2001:db8::101"} 5');
+  });
+
+  test('the node joins the solicited-node group of an announced IPv6 and leaves it on withdrawal', async () => {
+    const maddr = () => nsExec(topo.node, 'ip', ['maddr', 'show', 'dev', 'eth0']);
+    await runner.command({ set: [{ ip: '2001:db8::1:4567', interfaces: 'all' }] });
+    expect(await maddr()).toContain('link  33:33:ff:01:45:67');
+    await runner.command({ set: [] });
+    expect(await maddr()).not.toContain('33:33:ff:01:45:67');
+  });
+
+  test('a link that goes down loses its responders at the next scan and gets them back when up', async () => {
+    await runner.command({ set: [{ ip: '192.0.2.102', interfaces: 'all' }] });
+    const responders = async () => (await runner.command<{ ok: boolean; responders: string[] }>({ responders: true })).responders;
+    await nsExec(topo.node, 'ip', ['link', 'set', 'eth0', 'down']);
+    await waitFor(async () => (await responders()).length === 0, 5000, 'responders closed after link down');
+    await nsExec(topo.node, 'ip', ['link', 'set', 'eth0', 'up']);
+    await waitFor(async () => (await responders()).join() === 'arp/eth0,ndp/eth0', 8000, 'responders reopened after link up');
+    expect((await arping('192.0.2.102')).out).toContain(`bytes from ${topo.nodeMac} (192.0.2.102)`);
   });
 
   test('withdrawing stops the answers, IPv4 and IPv6', async () => {

@@ -16,7 +16,7 @@ function newestSource(root: string): number {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
       const p = join(dir, e.name);
       if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+      else if (e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
     }
   };
   for (const d of ['src/layer2', 'src/util', 'src/api', 'e2e/layer2']) walk(join(root, d));
