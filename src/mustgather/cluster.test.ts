@@ -113,9 +113,9 @@ describe('must-gather, cluster mode', () => {
     for (const [path, text] of got.files) {
       for (const s of SECRETS) expect({ path, leaked: text.includes(s) ? s : undefined }).toEqual({ path, leaked: undefined });
     }
-    const secret = docs(got.files.get(`namespace/${NS}/secrets.yaml`))[0] as { data: Record<string, string> };
+    const secret = docs(got.files.get(`namespace/${NS}/secrets.yaml`))[0] as unknown as { data: Record<string, string> };
     expect(secret.data).toEqual({ password: '<redacted>' });
-    const peer = docs(got.files.get(`namespace/${NS}/metallb.io/bgppeers.yaml`))[0] as { spec: Record<string, unknown> };
+    const peer = docs(got.files.get(`namespace/${NS}/metallb.io/bgppeers.yaml`))[0] as unknown as { spec: Record<string, unknown> };
     expect(peer.spec).toMatchObject({ password: '<redacted>', peerAddress: '192.0.2.1' });
     expect(got.files.get('frr/speaker-abc/etc-frr/frr.conf')).toContain('neighbor 192.0.2.1 password <redacted>');
   });
