@@ -22,7 +22,7 @@ export async function runWebhook(opts: WebhookOptions): Promise<{ server: Webhoo
   const log = componentLogger(logger, 'webhook.go');
   const namespace = resolveNamespace(opts.namespace);
   const port = Number(opts.port);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid --port "${opts.port}": use a TCP port number`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port "${opts.port}": use a TCP port number`);
   const source = new KubeSource({ kubeConfig: loadKubeConfig(), namespace, logger: componentLogger(logger, 'kube-source') }).start();
   const server = new WebhookServer({
     namespace,

@@ -235,7 +235,7 @@ describe('certificate rotation', () => {
     const p = await server.listen(0, '127.0.0.1');
     const subject = () => new Promise<string>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: p, path: '/healthz', rejectUnauthorized: false, agent: false }, (res) => {
-        const cn = (res.socket as import('node:tls').TLSSocket).getPeerCertificate().subject.CN;
+        const cn = String((res.socket as import('node:tls').TLSSocket).getPeerCertificate().subject.CN);
         res.resume();
         res.on('end', () => resolve(cn));
       });
