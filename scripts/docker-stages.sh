@@ -117,6 +117,8 @@ generate() {
 for f in "${files[@]}"; do
   dockerfile="$(cd "$(dirname "$f")" && pwd)/$(basename "$f")"
   work="$(mktemp -d "${TMPDIR:-/tmp}/docker-stages.XXXXXX")"
+  # Removed also when a stage fails (set -e), unless --keep.
+  if [ "$keep" = 1 ]; then trap 'echo "docker-stages: kept $work"' EXIT; else trap 'rm -rf "$work"' EXIT; fi
   # The build context, filtered like .dockerignore: only the allow-listed paths, minus the excludes.
   mkdir -p "$work/context"
   includes=() excludes=()
@@ -139,5 +141,6 @@ for f in "${files[@]}"; do
     bash "$script"
     echo "docker-stages: $(basename "$dockerfile") done in $(( $(date +%s) - start )) s"
   fi
-  if [ "$keep" = 1 ]; then echo "docker-stages: kept $work"; else rm -rf "$work"; fi
+  if [ "$keep" = 0 ]; then rm -rf "$work"; fi
+  trap - EXIT
 done
