@@ -141,6 +141,6 @@ for f in "${files[@]}"; do
     bash "$script"
     echo "docker-stages: $(basename "$dockerfile") done in $(( $(date +%s) - start )) s"
   fi
-  if [ "$keep" = 0 ]; then rm -rf "$work"; fi
+  if [ "$keep" = 0 ]; then rm -rf "$work"; else echo "docker-stages: kept $work"; fi
   trap - EXIT
 done
