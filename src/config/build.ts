@@ -14,6 +14,7 @@ import { buildCommunityAliases } from './communities.js';
 import { buildPools } from './pools.js';
 import { attachBGPAdvertisements, attachL2Advertisements } from './advertisements.js';
 import { selectorInvalid } from './selectors.js';
+import { unknownSpecFields } from './known-fields.js';
 
 export function buildConfig(snapshot: Snapshot, opts: BuildOptions = {}): BuildResult {
   const p = new Problems();
@@ -37,6 +38,9 @@ export function buildConfig(snapshot: Snapshot, opts: BuildOptions = {}): BuildR
     bgpAds = bgpAds.map(blankAliasCommunities);
   }
 
+  for (const list of [peers, bgpAds, snapshot.pools, snapshot.l2Advertisements, snapshot.bfdProfiles, snapshot.communities] as KubeObject[][]) {
+    for (const o of list) p.warnings.push(...unknownSpecFields(o.kind, o.metadata.name, (o as { spec?: unknown }).spec));
+  }
   checkFRRPeersCompatible(peers, snapshot.nodes, p);
   const bfd = buildBFDProfiles(mine(snapshot.bfdProfiles), p);
   const peerConfigs = buildPeers(peers, { bfdNames: bfd.names, bfdProfiles: bfd.valid, secrets: snapshot.secrets, namespace: ns }, p);

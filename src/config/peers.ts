@@ -54,6 +54,9 @@ function buildPeer(peer: BGPPeer, inputs: PeerInputs, r: Reporter): PeerConfig |
   r.bool(spec, 'disableMP', 'spec.disableMP');
   const nodeSelectors = r.list<LabelSelector>(spec, 'nodeSelectors', 'spec.nodeSelectors', 'object');
   const secretRef = spec.passwordSecret as { name?: unknown; namespace?: unknown } | undefined;
+  if (secretRef !== undefined && secretRef !== null && (typeof secretRef !== 'object' || Array.isArray(secretRef))) {
+    r.error(`Invalid value: ${JSON.stringify(secretRef)}: spec.passwordSecret in body must be of type object: give {name: <secret>}`, 'spec.passwordSecret');
+  }
   const secretName = typeof secretRef?.name === 'string' ? secretRef.name : '';
   const hold = durationField(spec, 'holdTime', r);
   const keepalive = durationField(spec, 'keepaliveTime', r);

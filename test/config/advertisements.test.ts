@@ -145,6 +145,10 @@ describe('per-node view and extras', () => {
     const r = build([node('n1', { r: '1' }), P4, l2Ad('l2', { nodeSelectors: [{ matchLabels: { r: '2' } }] })], { node: 'n1' });
     expect(r.ok && r.config.pools.get('v4')!.l2Advertisements.map((a) => a.name)).toEqual(['l2']);
   });
+  test('unknown spec fields are ignored with a warning naming the near field (the guide writes nodeSelector)', () => {
+    const r = build([P4, bgpAd('a', { nodeSelector: [{ matchLabels: { a: 'b' } }] })]);
+    expect(r.ok && r.warnings).toEqual(['BGPAdvertisement/a: spec.nodeSelector is not a BGPAdvertisement field and is ignored (did you mean spec.nodeSelectors?)']);
+  });
   test('bgpextras ConfigMap text is carried', () => {
     const r = build([configMap('bgpextras', { extras: 'log syslog debugging\n' })]);
     expect(r.ok && r.config.bgpExtras).toBe('log syslog debugging\n');

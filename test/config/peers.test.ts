@@ -52,6 +52,7 @@ describe('BGPPeer rules', () => {
     ['invalid selector operator', bad(peer('p', { ...A, nodeSelectors: [{ matchExpressions: [{ key: 'a', operator: 'Equals', values: ['x'] }] }] }), 'is not a valid label selector operator')],
     ['In without values', bad(peer('p', { ...A, nodeSelectors: [{ matchExpressions: [{ key: 'a', operator: 'In' }] }] }), "values set can't be empty")],
     ['password and passwordSecret', bad(peer('p', { ...A, password: 'x', passwordSecret: { name: 's' } }), 'can not have both password and secret ref set in peer config "metallb-system"/"p"')],
+    ['passwordSecret not an object', bad(peer('p', { ...A, passwordSecret: 'bgp-pass' }), 'spec.passwordSecret in body must be of type object'),],
     ['password with a newline', bad(peer('p', { ...A, password: 'a\nb' }), 'contains invalid characters')],
   ];
   test.each(rows)('%s', (_desc, row) => {
