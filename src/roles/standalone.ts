@@ -173,8 +173,9 @@ export async function runStandalone(o: StandaloneOptions): Promise<StandaloneHan
         name: o.node, bindAddress: bind, port: ms.port, memberPort: ms.port,
         key: await readSecretFile(ms.secretFile), timings: ms.timings, registry, logger: o.logger,
       });
-      membership.onChange((e) => {
-        log.info({ event: 'memberChanged', member: e.name, state: e.state }, 'membership changed');
+      // Only changes of the live set matter to the election; suspicions refuted in time do not.
+      membership.onLiveChange((live, e) => {
+        log.info({ event: 'memberChanged', member: e.name, state: e.state, live: [...live].sort() }, 'membership changed');
         loop.membershipChanged();
       });
     }
