@@ -6,7 +6,9 @@ const ioModules = ['fs', 'fs/promises', 'child_process', 'net', 'dgram', 'http',
   '@kubernetes/client-node', 'prom-client', 'pino'];
 const ioPatterns = ioModules.flatMap((m) => [m, `node:${m}`]);
 const pureCore = ['src/api/**', 'src/config/**', 'src/allocator/**', 'src/bgp/**', 'src/layer2/election/**',
-  'src/layer2/frames/**', 'src/frr/render/**'];
+  'src/layer2/frames/**', 'src/frr/render/**',
+  'src/layer2/membership/state.ts', 'src/layer2/membership/wire.ts', 'src/layer2/membership/replay.ts',
+  'src/layer2/membership/gossip-queue.ts', 'src/layer2/membership/timings.ts', 'src/speaker/**'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'native/build/**', '.tools/**', 'coverage/**'] },
