@@ -1,10 +1,10 @@
 // Builds the BGP intent of one node: which routers and neighbors its FRR runs and which prefixes,
 // with which attributes, it sends to each neighbor. Pure: the same inputs give the same intent, sorted,
 // so two intents can be compared and diffed.
-import { compareIP, formatPrefix, parsePrefix, type IP } from '../api/ip.js';
+import { compareIP, enclosingPrefix, formatPrefix, parsePrefix, type IP, type Prefix } from '../api/ip.js';
 import { anySelectorMatches } from '../api/selector.js';
-import type { BGPCommunity, Config, Pool } from '../config/types.js';
-import { adMatchesService, adPrefix, adSelectsNode, adTargetsPeer } from './advertisements.js';
+import type { BGPAdvertisementConfig, BGPCommunity, Config, Pool } from '../config/types.js';
+import { adMatchesService, adSelectsNode, adTargetsPeer } from './advertisements.js';
 import { neighborFromPeer } from './neighbor.js';
 import type { AdvertisedPrefix, FRRLogLevel, NeighborIntent, NodeBGPIntent, PoolRange, RouterIntent } from './types.js';
 
@@ -39,8 +39,19 @@ export interface BGPIntentResult {
 
 interface PrefixAccumulator {
   ad: AdvertisedPrefix;
-  communities: Map<string, BGPCommunity>;
-  services: Set<string>;
+  prefix: Prefix;
+  /** set once a second ad brings communities to the same prefix */
+  merged: Map<string, BGPCommunity> | undefined;
+  services: string[];
+}
+
+/** One prefix a Service makes through one ad on this node, before peers are considered. */
+interface ServicePrefix {
+  ad: BGPAdvertisementConfig;
+  service: string;
+  pool: string;
+  prefix: Prefix;
+  text: string;
 }
 
 export function buildNodeBGPIntent(input: BGPIntentInput): BGPIntentResult {
@@ -49,42 +60,39 @@ export function buildNodeBGPIntent(input: BGPIntentInput): BGPIntentResult {
   const peersByService = new Map<string, Set<string>>();
   const routers = new Map<string, RouterIntent>();
 
+  // Prefixes per Service are the same for every peer: compute them once (this is the hot path at
+  // thousands of Services), then let each peer pick the ones aimed at it.
+  const texts = new Map<string, string>();
+  const items: ServicePrefix[] = [];
+  for (const svc of input.services) {
+    for (const ad of svc.pool.bgpAdvertisements) {
+      if (!adSelectsNode(ad, nodeLabels) || !adMatchesService(ad, svc.labels)) continue;
+      for (const ip of svc.ips) {
+        const prefix = enclosingPrefix(ip, ip.family === 4 ? ad.aggregationLength : ad.aggregationLengthV6);
+        items.push({ ad, service: svc.key, pool: svc.pool.name, prefix, text: prefixText(prefix, texts) });
+      }
+    }
+  }
+
+  // Peers of the same family that the same ads aim at get the same advertisements: compute them once
+  // per such group (usually one group for all peers) and share the result.
+  const usedAds = [...new Set(items.map((it) => it.ad))];
+  const groups = new Map<string, AdGroup>();
   const peers = config.peers.filter((p) => anySelectorMatches(p.nodeSelectors, nodeLabels));
   for (const peer of peers) {
     const neighbor = neighborFromPeer(peer);
-    const acc = new Map<string, PrefixAccumulator>();
-    for (const svc of input.services) {
-      for (const ad of svc.pool.bgpAdvertisements) {
-        if (!adSelectsNode(ad, nodeLabels) || !adMatchesService(ad, svc.labels) || !adTargetsPeer(ad, peer.name)) continue;
-        for (const ip of svc.ips) {
-          if (!familyFits(neighbor, ip)) continue;
-          const prefix = adPrefix(ad, ip);
-          let a = acc.get(prefix);
-          if (!a) {
-            a = { ad: { prefix, family: ip.family, localPref: 0, communities: [], pool: svc.pool.name }, communities: new Map(), services: new Set() };
-            acc.set(prefix, a);
-          }
-          // The same prefix from several ads: communities add up; validation keeps LOCAL_PREF
-          // consistent, and should two still differ the higher one is kept, deterministically.
-          a.ad.localPref = Math.max(a.ad.localPref, ad.localPref);
-          for (const c of ad.communities) a.communities.set(c.text, c);
-          a.services.add(svc.key);
-        }
-      }
+    const groupKey = `${neighbor.family}|${usedAds.map((ad) => (adTargetsPeer(ad, peer.name) ? '1' : '0')).join('')}`;
+    let group = groups.get(groupKey);
+    if (!group) groups.set(groupKey, (group = advertisementsFor(items, neighbor.family, peer.name)));
+    neighbor.advertisements = [...group.ads];
+    for (const t of group.tooMany) {
+      errors.push(`BGPPeer/${peer.name}: prefix ${t.prefix}: max supported communities is ${MAX_COMMUNITIES}, got ${t.count}; not advertised`);
     }
-    for (const a of acc.values()) {
-      if (a.communities.size > MAX_COMMUNITIES) {
-        errors.push(`BGPPeer/${peer.name}: prefix ${a.ad.prefix}: max supported communities is ${MAX_COMMUNITIES}, got ${a.communities.size}; not advertised`);
-        continue;
-      }
-      a.ad.communities = [...a.communities.values()].sort((x, y) => cmpText(x.text, y.text));
-      neighbor.advertisements.push(a.ad);
-      for (const s of a.services) {
-        if (!peersByService.has(s)) peersByService.set(s, new Set());
-        peersByService.get(s)!.add(peer.name);
-      }
+    for (const s of group.services) {
+      let set = peersByService.get(s);
+      if (!set) peersByService.set(s, (set = new Set()));
+      set.add(peer.name);
     }
-    neighbor.advertisements.sort((x, y) => comparePrefixText(x.prefix, y.prefix));
 
     const key = `${peer.myASN}@${peer.routerID}@${peer.vrf}`;
     let router = routers.get(key);
@@ -95,11 +103,12 @@ export function buildNodeBGPIntent(input: BGPIntentInput): BGPIntentResult {
     router.neighbors.push(neighbor);
   }
 
+  const byText = new Map(items.map((it) => [it.text, it.prefix]));
   for (const r of routers.values()) {
     r.neighbors.sort((a, b) => cmpText(a.id, b.id) || cmpText(a.peerName, b.peerName));
-    const all = new Map<string, AdvertisedPrefix>();
-    for (const n of r.neighbors) for (const a of n.advertisements) all.set(a.prefix, a);
-    r.prefixes = [...all.keys()].sort(comparePrefixText);
+    const all = new Set<string>();
+    for (const n of r.neighbors) for (const a of n.advertisements) all.add(a.prefix);
+    r.prefixes = [...all].sort((a, b) => comparePrefix(byText.get(a)!, byText.get(b)!));
     r.poolRanges = poolRanges(r, config, nodeLabels);
   }
 
@@ -119,8 +128,73 @@ export function buildNodeBGPIntent(input: BGPIntentInput): BGPIntentResult {
   };
 }
 
-function familyFits(n: NeighborIntent, ip: IP): boolean {
-  return n.family === 'dual' || (n.family === 'ipv4') === (ip.family === 4);
+interface AdGroup {
+  /** sorted by prefix */
+  ads: AdvertisedPrefix[];
+  /** Services with at least one prefix in ads */
+  services: Set<string>;
+  /** prefixes dropped for carrying too many communities */
+  tooMany: { prefix: string; count: number }[];
+}
+
+/** The advertisements for neighbors of one family that `peerName`'s ads aim at. */
+function advertisementsFor(items: readonly ServicePrefix[], family: NeighborIntent['family'], peerName: string): AdGroup {
+  const acc = new Map<string, PrefixAccumulator>();
+  for (const it of items) {
+    if (!adTargetsPeer(it.ad, peerName) || !familyFits(family, it.prefix.family)) continue;
+    const a = acc.get(it.text);
+    if (!a) {
+      // The common case, one ad per prefix, keeps the ad's (already sorted) community list as is.
+      acc.set(it.text, {
+        ad: { prefix: it.text, family: it.prefix.family, localPref: it.ad.localPref, communities: it.ad.communities, pool: it.pool },
+        prefix: it.prefix, merged: undefined, services: [it.service],
+      });
+      continue;
+    }
+    // The same prefix from several ads: communities add up; validation keeps LOCAL_PREF
+    // consistent, and should two still differ the higher one is kept, deterministically.
+    a.ad.localPref = Math.max(a.ad.localPref, it.ad.localPref);
+    if (it.ad.communities.length) {
+      a.merged ??= new Map(a.ad.communities.map((c) => [c.text, c]));
+      for (const c of it.ad.communities) a.merged.set(c.text, c);
+    }
+    a.services.push(it.service);
+  }
+  const group: AdGroup = { ads: [], services: new Set(), tooMany: [] };
+  const kept: PrefixAccumulator[] = [];
+  for (const a of acc.values()) {
+    if (a.merged) a.ad.communities = [...a.merged.values()].sort((x, y) => cmpText(x.text, y.text));
+    if (a.ad.communities.length > MAX_COMMUNITIES) {
+      group.tooMany.push({ prefix: a.ad.prefix, count: a.ad.communities.length });
+      continue;
+    }
+    kept.push(a);
+    for (const s of a.services) group.services.add(s);
+  }
+  group.ads = kept.sort((x, y) => comparePrefix(x.prefix, y.prefix)).map((a) => a.ad);
+  return group;
+}
+
+/** Canonical "addr/len"; IPv4 formatted inline (the common case, and formatting dominates at scale). */
+function prefixText(p: Prefix, cache: Map<string, string>): string {
+  if (p.family === 4) {
+    const n = Number(p.network);
+    return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}/${p.length}`;
+  }
+  const key = `${p.network}/${p.length}`;
+  let t = cache.get(key);
+  if (t === undefined) cache.set(key, (t = formatPrefix(p)));
+  return t;
+}
+
+function comparePrefix(a: Prefix, b: Prefix): number {
+  if (a.family !== b.family) return a.family - b.family;
+  if (a.network !== b.network) return a.network < b.network ? -1 : 1;
+  return a.length - b.length;
+}
+
+function familyFits(n: NeighborIntent['family'], family: 4 | 6): boolean {
+  return n === 'dual' || (n === 'ipv4') === (family === 4);
 }
 
 /**

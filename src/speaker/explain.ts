@@ -102,7 +102,7 @@ export function explainService(input: ExplainInput): ServiceExplanation {
   const nodeNames = input.nodes ?? snapshot.nodes.map((n) => n.metadata.name).sort();
 
   for (const node of nodeNames) {
-    const plan = planNode({ ...opts, config: input.config, snapshot, node });
+    const plan = planNode({ ...opts, config: input.config, snapshot, node, explain: true });
     const [bgp, l2] = (['bgp', 'layer2'] as const).map((p) => plan.decisions.find((d) => d.service === input.service && d.protocol === p));
     if (!bgp || !l2) continue;
     if (!out.ips.length && bgp.ips.length) {

@@ -5,7 +5,7 @@ import { SERVICE_NAME_LABEL, type EndpointSlice, type Node } from '../api/core.j
 import { compareIP, parseIP } from '../api/ip.js';
 import { objectKey } from '../api/meta.js';
 import { buildNodeBGPIntent, type AnnouncedService } from '../bgp/intent.js';
-import { electL2 } from '../layer2/election/elect.js';
+import { electL2, type CandidateCache } from '../layer2/election/elect.js';
 import { frrLogLevel } from '../util/log.js';
 import { decideBGP } from './bgp-decision.js';
 import { classHandled, serviceIPs } from './service-ips.js';
@@ -21,6 +21,9 @@ export function planNode(input: PlanInput): NodePlan {
   const decisions: ServiceDecision[] = [];
   const announced: AnnouncedService[] = [];
   const l2 = new Map<string, L2Announcement>();
+  const candidateCache: CandidateCache = new Map();
+  const memo = input.explain ? undefined : input.electionMemo;
+  memo?.nextGeneration();
 
   for (const svc of snapshot.services) {
     if (!classHandled(svc, input.lbClass)) continue;
@@ -48,12 +51,10 @@ export function planNode(input: PlanInput): NodePlan {
 
     const e = electL2({
       service: svc, firstIP: s.texts[0], pool: s.pool, slices, nodes, members: input.members,
-      ignoreExcludeLB: input.ignoreExcludeLB, myNode,
+      ignoreExcludeLB: input.ignoreExcludeLB, myNode, fullOrder: input.explain === true, cache: candidateCache, memo,
     });
-    const l2d: ServiceDecision = {
-      ...base, protocol: 'layer2', announced: e.announce, interfaces: e.interfaces,
-      candidates: e.order.map((o) => ({ node: o.name, score: o.score })),
-    };
+    const l2d: ServiceDecision = { ...base, protocol: 'layer2', announced: e.announce, interfaces: e.interfaces };
+    if (input.explain) l2d.candidates = e.order.map((o) => ({ node: o.name, score: o.score }));
     if (e.winner) l2d.winner = e.winner;
     if (!e.announce) {
       l2d.reason = e.reason;

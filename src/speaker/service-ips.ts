@@ -43,10 +43,17 @@ export function serviceIPs(svc: Service, config: Config): ServiceIPs {
     }
     ips.push(ip);
   }
-  const texts = ips.map(formatIP);
+  const texts = ips.map(ipText);
   const pool = poolFor(config, ips);
   if (!pool) {
     return { ok: false, reason: 'ipNotAllowed', detail: `${texts.join(', ')} ${texts.length > 1 ? 'are' : 'is'} not inside one IPAddressPool`, texts };
   }
   return { ok: true, ips, texts, pool };
+}
+
+/** Canonical text of an IP; IPv4 inline since it is by far the common case at scale. */
+function ipText(ip: IP): string {
+  if (ip.family !== 4) return formatIP(ip);
+  const n = Number(ip.value);
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }

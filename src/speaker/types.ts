@@ -3,6 +3,7 @@
 import type { Snapshot } from '../api/snapshot.js';
 import type { FRRLogLevel, NodeBGPIntent } from '../bgp/types.js';
 import type { Config } from '../config/types.js';
+import type { ElectionMemo } from '../layer2/election/memo.js';
 import type { LogLevel } from '../util/log.js';
 
 export interface PlanInput {
@@ -22,6 +23,10 @@ export interface PlanInput {
   lbClass?: string;
   /** --ignore-exclude-lb */
   ignoreExcludeLB?: boolean;
+  /** include each layer 2 election's ranked candidates in the decisions (explain); costs a sort per Service */
+  explain?: boolean;
+  /** the speaker's memory of layer 2 winners between plans (same results, fewer hashes); not used with explain */
+  electionMemo?: ElectionMemo;
 }
 
 /** Reasons a Service is not announced at all (upstream's serviceWithdrawn reasons). */
@@ -54,7 +59,7 @@ export interface ServiceDecision {
   peers?: string[];
   /** layer2: interfaces this node announces on (when it wins, or would if it won) */
   interfaces?: string[] | 'all';
-  /** layer2: the election winner, ranked candidates and their preference scores */
+  /** layer2: the election winner; with PlanInput.explain also the ranked candidates and their preference scores */
   winner?: string;
   candidates?: { node: string; score: number }[];
 }

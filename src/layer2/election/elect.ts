@@ -6,7 +6,8 @@ import { anySelectorMatches, selectorMatches } from '../../api/selector.js';
 import type { L2AdvertisementConfig, Pool } from '../../config/types.js';
 import { anyServingEndpoint, nodesWithServingEndpoint } from './endpoints.js';
 import { excludedFromLoadBalancers, networkUnavailable } from './node-health.js';
-import { electionOrder, type RankedNode } from './order.js';
+import type { ElectionMemo } from './memo.js';
+import { electionHash, electionOrder, type RankedNode } from './order.js';
 
 export type L2Reason = 'notOwner' | 'noMatchingAdvertisement' | 'sharedIPWithServiceSelector';
 
@@ -31,6 +32,12 @@ export interface L2ElectionInput {
   members?: ReadonlySet<string>;
   ignoreExcludeLB?: boolean;
   myNode: string;
+  /** false: compute only the winner (no ranked order); default true */
+  fullOrder?: boolean;
+  /** per-plan candidate cache (see CandidateCache) */
+  cache?: CandidateCache;
+  /** winners remembered between plans; used when fullOrder is false */
+  memo?: ElectionMemo;
 }
 
 export interface L2Election {
@@ -39,7 +46,7 @@ export interface L2Election {
   /** plain words for people */
   detail?: string;
   winner?: string;
-  /** ranked candidates, winner first */
+  /** ranked candidates, winner first (empty when fullOrder is false) */
   order: RankedNode[];
   /** nodes left out of the election and why */
   notCandidates: { node: string; reason: NotCandidateReason }[];
@@ -94,11 +101,52 @@ export function preferenceScores(ads: readonly L2AdvertisementConfig[], nodes: I
   return scores;
 }
 
+/** Per-plan cache: Services with the same pool, applying ads and endpoint nodes share one candidate set. */
+export type CandidateCache = Map<string, CandidateSet>;
+
+interface CandidateSet {
+  /** sorted */
+  names: string[];
+  notCandidates: L2Election['notCandidates'];
+  scores: Map<string, number>;
+  scoresKey: string;
+  /** interned id in the memo (the cache lives for one plan, with one memo) */
+  setId?: number;
+}
+
+function candidateSet(input: L2ElectionInput, nodes: ReadonlyMap<string, Node>, ads: L2AdvertisementConfig[]): CandidateSet {
+  const local = input.service.spec.externalTrafficPolicy === 'Local' ? nodesWithServingEndpoint(input.slices) : undefined;
+  const key = `${input.pool.name}\u0000${ads.map((a) => a.name).join(',')}\u0000${local ? [...local].sort().join(',') : '*'}`;
+  const hit = input.cache?.get(key);
+  if (hit) return hit;
+  const names: string[] = [];
+  const notCandidates: L2Election['notCandidates'] = [];
+  const all = new Set<string>([...nodes.keys(), ...(input.members ?? [])]);
+  for (const name of [...all].sort()) {
+    const node = nodes.get(name);
+    let why: NotCandidateReason | undefined;
+    if (!node || (input.members && !input.members.has(name))) why = 'notMember';
+    else if (networkUnavailable(node)) why = 'networkUnavailable';
+    else if (!input.ignoreExcludeLB && excludedFromLoadBalancers(node)) why = 'excludedFromLoadBalancers';
+    else if (!ads.some((ad) => adSelectsNode(ad, node))) why = 'notSelected';
+    else if (local && !local.has(name)) why = 'noLocalEndpoint';
+    if (why) notCandidates.push({ node: name, reason: why });
+    else names.push(name);
+  }
+  const scores = preferenceScores(ads, names.map((n) => nodes.get(n)!));
+  const scoresKey = [...scores].map(([n, w]) => `${n}=${w}`).join(',');
+  const set = { names, notCandidates, scores, scoresKey };
+  input.cache?.set(key, set);
+  return set;
+}
+
 export function electL2(input: L2ElectionInput): L2Election {
   const { service: svc, pool, myNode } = input;
   // The speaker knows its own node exists even without a Node object (standalone hosts): it then has no labels.
-  const nodes = new Map(input.nodes);
-  if (!nodes.has(myNode)) nodes.set(myNode, { apiVersion: 'v1', kind: 'Node', metadata: { name: myNode } });
+  let nodes = input.nodes;
+  if (!nodes.has(myNode)) {
+    nodes = new Map(nodes).set(myNode, { apiVersion: 'v1', kind: 'Node', metadata: { name: myNode } });
+  }
   const ads = l2AdsForService(pool, svc);
   const me = nodes.get(myNode);
   const base = { order: [] as RankedNode[], notCandidates: [] as L2Election['notCandidates'], ads, interfaces: interfacesFor(ads, me) };
@@ -122,30 +170,40 @@ export function electL2(input: L2ElectionInput): L2Election {
     return { ...base, announce: false, reason: 'noMatchingAdvertisement', detail };
   }
 
-  const local = svc.spec.externalTrafficPolicy === 'Local' ? nodesWithServingEndpoint(input.slices) : undefined;
-  const candidates: Node[] = [];
-  const names = new Set<string>([...nodes.keys(), ...(input.members ?? [])]);
-  for (const name of [...names].sort()) {
-    const node = nodes.get(name);
-    let why: NotCandidateReason | undefined;
-    if (!node || (input.members && !input.members.has(name))) why = 'notMember';
-    else if (networkUnavailable(node)) why = 'networkUnavailable';
-    else if (!input.ignoreExcludeLB && excludedFromLoadBalancers(node)) why = 'excludedFromLoadBalancers';
-    else if (!ads.some((ad) => adSelectsNode(ad, node))) why = 'notSelected';
-    else if (local && !local.has(name)) why = 'noLocalEndpoint';
-    if (why) base.notCandidates.push({ node: name, reason: why });
-    else candidates.push(node!);
+  const set = candidateSet(input, nodes, ads);
+  base.notCandidates = set.notCandidates;
+  let winner: string | undefined;
+  if (input.fullOrder === false && input.memo) {
+    set.setId ??= input.memo.setId(set.names);
+    winner = input.memo.winner(input.firstIP, set.setId, set.scores, set.scoresKey);
+  } else if (input.fullOrder === false) {
+    winner = bestOf(set.names, input.firstIP, set.scores);
+  } else {
+    base.order = electionOrder(set.names, input.firstIP, set.scores);
+    winner = base.order[0]?.name;
   }
-  const order = electionOrder(candidates.map((n) => n.metadata.name), input.firstIP, preferenceScores(ads, candidates));
-  const winner = order[0]?.name;
-  if (winner === myNode) return { ...base, order, winner, announce: true };
+  if (winner !== undefined && winner === myNode) return { ...base, winner, announce: true };
   const mine = base.notCandidates.find((c) => c.node === myNode);
   const detail = winner === undefined
     ? 'no node is eligible to announce'
     : mine
       ? `node ${myNode} is not a candidate (${notCandidateWords[mine.reason]}); node ${winner} announces`
       : `node ${winner} won the election`;
-  return { ...base, order, winner, announce: false, reason: 'notOwner', detail };
+  const out: L2Election = { ...base, announce: false, reason: 'notOwner', detail };
+  if (winner !== undefined) out.winner = winner;
+  return out;
+}
+
+/** The winner alone: one hash per candidate, no sort. */
+function bestOf(names: readonly string[], ip: string, scores: ReadonlyMap<string, number>): string | undefined {
+  let best: { name: string; score: number; hash: Buffer } | undefined;
+  for (const name of names) {
+    const score = scores.get(name) ?? 0;
+    if (best && score < best.score) continue;
+    const hash = electionHash(name, ip);
+    if (!best || score > best.score || Buffer.compare(hash, best.hash) < 0) best = { name, score, hash };
+  }
+  return best?.name;
 }
 
 export const notCandidateWords: Record<NotCandidateReason, string> = {
