@@ -22,7 +22,9 @@ export const familyBits = (f: Family): number => (f === 4 ? 32 : 128);
 export function parseIP(text: string): IP | undefined {
   const s = text.trim();
   if (!s || s.includes('/') || s.includes('%')) return undefined;
-  if (ipaddr.IPv4.isValidFourPartDecimal(s)) {
+  // Only text without ':' can be dotted IPv4; skipping the IPv4 attempt for IPv6 text matters
+  // because ipaddr.js answers it by throwing and catching an exception (slow in hot loops).
+  if (!s.includes(':') && ipaddr.IPv4.isValidFourPartDecimal(s)) {
     const bytes = ipaddr.IPv4.parse(s).toByteArray();
     return { family: 4, value: bytesToBigint(bytes) };
   }
@@ -122,10 +124,9 @@ function bytesToBigint(bytes: number[]): bigint {
 }
 
 function bigintToBytes(v: bigint, n: number): number[] {
+  // Through one hex string: much cheaper than n bigint shifts and masks (formatIP is in hot loops).
+  const hex = v.toString(16).padStart(n * 2, '0');
   const out = new Array<number>(n);
-  for (let i = n - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
+  for (let i = 0; i < n; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;
 }
