@@ -70,6 +70,10 @@ export class Allocator {
   private bySharingKey = new Map<string, Set<string>>();
   /** pool -> distinct addresses in use per family */
   private inUse = new Map<string, Record<Family, number>>();
+  /** autoAssign pools with serviceAllocation, by priority then name (filtered per Service) */
+  private pinnedOrder: Pool[] = [];
+  /** autoAssign pools without serviceAllocation, by name */
+  private openOrder: Pool[] = [];
 
   // ---- configuration -------------------------------------------------------------------------
 
@@ -87,6 +91,9 @@ export class Allocator {
       }
     }
     for (const f of [4, 6] as const) this.cidrIndex[f].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+    const auto = [...this.pools.values()].filter((p) => p.autoAssign);
+    this.pinnedOrder = auto.filter((p) => p.serviceAllocation).sort(byPriorityThenName);
+    this.openOrder = auto.filter((p) => !p.serviceAllocation).sort((a, b) => cmpStr(a.name, b.name));
 
     for (const [svc, alloc] of [...this.allocs]) {
       const pool = this.poolForIPs(alloc.ips);
@@ -208,8 +215,9 @@ export class Allocator {
       if (problem) return { ok: false, problem };
     }
     const ordered = orderIPs(ips);
+    const orderedTexts = ordered === ips || ordered[0] === ips[0] ? texts : [...texts].reverse();
     this.release(req.key);
-    this.record(req.key, { pool: pool.name, ips: ordered, texts: ordered.map(formatIP), ports: [...req.ports], key });
+    this.record(req.key, { pool: pool.name, ips: ordered, texts: orderedTexts, ports: [...req.ports], key });
     return { ok: true, ips: ordered, pool: pool.name };
   }
 
@@ -314,9 +322,7 @@ export class Allocator {
     const pinned = this.pinnedPools(req);
     const first = this.allocateFromPools(pinned, req, req.family);
     if (first.ok) return first;
-    const others = [...this.pools.values()]
-      .filter((p) => p.autoAssign && !p.serviceAllocation)
-      .sort((a, b) => cmpStr(a.name, b.name));
+    const others = this.openOrder;
     const second = this.allocateFromPools(others, req, req.family);
     if (second.ok) return second;
     return this.explainNoIPs(req, req.family, [...pinned, ...others]);
@@ -362,9 +368,7 @@ export class Allocator {
 
   /** Pools reserved by serviceAllocation that admit this Service and may be used automatically. */
   private pinnedPools(req: ServiceRequest): Pool[] {
-    return [...this.pools.values()]
-      .filter((p) => p.serviceAllocation && p.autoAssign && this.isCompatible(p, req))
-      .sort(byPriorityThenName);
+    return this.pinnedOrder.filter((p) => this.isCompatible(p, req));
   }
 
   private allocateFromPools(pools: Pool[], req: ServiceRequest, family: ServiceFamily): Allocation {
