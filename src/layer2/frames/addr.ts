@@ -13,11 +13,18 @@ export function macBytes(mac: string): Buffer {
 }
 
 export function formatMAC(bytes: Uint8Array): string {
-  return Array.from(bytes.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(':');
+  const h = Buffer.from(bytes.buffer, bytes.byteOffset, 6).toString('hex');
+  return `${h.slice(0, 2)}:${h.slice(2, 4)}:${h.slice(4, 6)}:${h.slice(6, 8)}:${h.slice(8, 10)}:${h.slice(10, 12)}`;
 }
+
+// Dotted quad without leading zeros: the form formatIPBytes produces. The ARP path takes this fast
+// route on every request; anything else goes through the general parser.
+const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
 /** Bytes of an IPv4 (4) or IPv6 (16) address in network order. */
 export function ipBytes(ip: string): Buffer {
+  const quad = DOTTED_QUAD.exec(ip);
+  if (quad) return Buffer.from([Number(quad[1]), Number(quad[2]), Number(quad[3]), Number(quad[4])]);
   const parsed = parseIP(ip);
   if (!parsed) throw new Error(`invalid IP address "${ip}"`);
   const len = parsed.family === 4 ? 4 : 16;
@@ -31,6 +38,7 @@ export function ipBytes(ip: string): Buffer {
 }
 
 export function formatIPBytes(bytes: Uint8Array): string {
+  if (bytes.length === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
   let v = 0n;
   for (const b of bytes) v = (v << 8n) | BigInt(b);
   return formatIP({ family: bytes.length === 4 ? 4 : 6, value: v });
