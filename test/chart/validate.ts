@@ -41,7 +41,7 @@ export async function validateBuiltIn(objects: K8sObject[]): Promise<string[]> {
 
 /** One ajv validator per served version of each CRD, keyed "<group>/<version>/<Kind>". */
 export function crdValidators(crds: K8sObject[]): Map<string, (obj: unknown) => string[]> {
-  const ajv = new Ajv({ strict: false, allErrors: true });
+  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
   // Kubernetes' structural-schema extensions are not JSON Schema keywords.
   for (const kw of ['x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string', 'x-kubernetes-validations',
     'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-embedded-resource']) {
