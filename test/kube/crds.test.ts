@@ -212,3 +212,32 @@ describe('CEL rules (cel-js)', () => {
     for (const bad of c.bad) expect([bad, evalRule(r.rule, bad, c.old)]).toEqual([bad, false]);
   });
 });
+
+describe('CEL cost bounds (a rough model of the API server estimate, which refuses CRDs over 1e8)', () => {
+  /** Walks a schema; calls back for every rule with the product of maxItems above it. */
+  function walk(s: Schema, cardinality: number, visit: (s: Schema, cardinality: number, unbounded: boolean) => void, unbounded = false): void {
+    visit(s, cardinality, unbounded);
+    for (const p of Object.values(s.properties ?? {})) walk(p, cardinality, visit, unbounded);
+    if (s.items) walk(s.items, cardinality * (s.maxItems ?? 1), visit, unbounded || s.maxItems === undefined);
+  }
+  const regexCost = (rule: string, maxLen: number) =>
+    [...rule.matchAll(/matches\('([^']*)'\)/g)].reduce((sum, m) => sum + maxLen * m[1].length * 0.1, 0);
+
+  it.each(CRD_DEFINITIONS.flatMap((d) => d.versions.map((v) => [`${d.kind} ${v.name}`, v.schema] as const)))('%s', (_n, schema) => {
+    let total = 0;
+    walk(schema, 1, (s, card, unbounded) => {
+      const rules = s['x-kubernetes-validations'] ?? [];
+      if (rules.length === 0) return;
+      expect(unbounded).toBe(false); // every list above a rule has maxItems
+      const strings = s.type === 'string' ? [s] : Object.values(s.properties ?? {}).filter((p) => p.type === 'string');
+      for (const r of rules) {
+        if (/matches|split|contains/.test(r.rule) && s.type === 'string') expect(s.maxLength).toBeDefined();
+        const maxLen = Math.max(0, ...strings.filter((p) => r.rule.includes('matches')).map((p) => p.maxLength ?? 0));
+        const perCall = regexCost(r.rule, maxLen);
+        expect(perCall).toBeLessThan(1e6);
+        total += perCall * card;
+      }
+    });
+    expect(total).toBeLessThan(1e8);
+  });
+});

@@ -1,5 +1,5 @@
 // BGPAdvertisement (metallb.io/v1beta1): how Service IPs of some pools are announced by BGP.
-import { int32, int64, labelSelectors, objectSchema, strings, type Schema } from './common.js';
+import { MAX_ITEMS_WITH_RULES, int32, int64, labelSelectors, objectSchema, strings, type Schema } from './common.js';
 import { communityValueRule } from './community.js';
 import { AGE, type CrdDefinition } from './types.js';
 
@@ -16,9 +16,12 @@ const spec: Schema = {
       'x-kubernetes-validations': [{ rule: 'self >= 0 && self <= 128', message: 'invalid aggregation length for IPv6: must be between 0 and 128' }],
     }),
     localPref: int64('BGP LOCAL_PREF attribute (iBGP only); 0 = not set.', { minimum: 0, maximum: 4294967295 }),
-    communities: strings('BGP communities: A:B (16-bit numbers), large:A:B:C (32-bit numbers) or the name of a Community alias.', {
-      type: 'string', maxLength: 128, 'x-kubernetes-validations': [communityValueRule('self')],
-    }),
+    communities: {
+      ...strings('BGP communities: A:B (16-bit numbers), large:A:B:C (32-bit numbers) or the name of a Community alias.', {
+        type: 'string', maxLength: 128, 'x-kubernetes-validations': [communityValueRule('self')],
+      }),
+      maxItems: MAX_ITEMS_WITH_RULES,
+    },
     ipAddressPools: strings('Names of the pools announced; with ipAddressPoolSelectors also empty, every pool.'),
     ipAddressPoolSelectors: labelSelectors('Pools (by label) announced.'),
     nodeSelectors: labelSelectors('Nodes that announce (become next hops); empty = every node.'),

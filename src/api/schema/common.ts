@@ -58,6 +58,16 @@ export const RANGE = `([ ]*${IPV4}[ ]*-[ ]*${IPV4}[ ]*|[ ]*${IPV6}[ ]*-[ ]*${IPV
 /** a Go duration as metav1.Duration accepts it: 90s, 1m30s, 1.5h, 300ms */
 export const DURATION = '([0-9]+([.][0-9]+)?(ns|us|µs|ms|s|m|h))+';
 
+/**
+ * The API server refuses a CRD whose CEL rules could cost too much in the worst case: it multiplies a
+ * rule's cost by the largest possible number of values it runs on (about a million for an unbounded
+ * list of short strings) and sums over the CRD (limit 1e8). So every list whose items carry rules is
+ * bounded, and every string a rule reads is bounded by maxLength. 1000 entries is far above any real
+ * pool or advertisement; the estimate for the costliest rule (pool addresses: one regex of ~1,500
+ * characters over at most 96 characters, factor 0.1) is ~14,000 per item, 1.4e7 for the list.
+ */
+export const MAX_ITEMS_WITH_RULES = 1000;
+
 export const anchored = (re: string): string => `^${re}$`;
 
 /** `self.matches('<re>')` with the regex anchored. */

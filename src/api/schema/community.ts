@@ -1,5 +1,5 @@
 // Community (metallb.io/v1beta1): names for BGP community values.
-import { objectSchema, str, type CelRule, type Schema } from './common.js';
+import { MAX_ITEMS_WITH_RULES, objectSchema, str, type CelRule, type Schema } from './common.js';
 import { AGE, type CrdDefinition } from './types.js';
 
 const U16 = '[0-9]{1,5}';
@@ -34,11 +34,12 @@ const spec: Schema = {
       description: 'Aliases: a name and the community value it stands for. Names are unique across all Community objects.',
       'x-kubernetes-list-type': 'map',
       'x-kubernetes-list-map-keys': ['name'],
+      maxItems: MAX_ITEMS_WITH_RULES,
       items: {
         type: 'object',
         required: ['name'],
         properties: {
-          name: str('The alias, used in BGPAdvertisement communities.', { minLength: 1, 'x-kubernetes-validations': [{ rule: "!self.contains(':')", message: 'a community alias name may not contain a colon' }] }),
+          name: str('The alias, used in BGPAdvertisement communities.', { minLength: 1, maxLength: 253, 'x-kubernetes-validations': [{ rule: "!self.contains(':')", message: 'a community alias name may not contain a colon' }] }),
           value: str('The community: A:B or large:A:B:C.', { maxLength: 128, 'x-kubernetes-validations': [communityValueRule('self', false)] }),
         },
       },

@@ -54,7 +54,10 @@ export class KubeSource extends EventEmitter<KubeSourceEvents> {
     await Promise.all(this.informers.map((i) => i.stop()));
   }
 
-  /** The current cached view. */
+  /**
+   * The current cached view. Objects are shared with the informer caches (no copy per snapshot, which
+   * matters at 10k Services): treat them as read-only.
+   */
   snapshot(): Snapshot {
     const snap = emptySnapshot();
     for (const inf of this.informers) setItems(snap, inf.kind, inf.items());
