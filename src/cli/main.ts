@@ -11,6 +11,7 @@ const registrations: Array<() => Promise<{ register: Register }>> = [
   () => import('./allocate.js'),
   () => import('./explain.js'),
   () => import('./standalone.js'),
+  () => import('./render.js'),
   () => import('./must-gather.js'),
 ];
 

@@ -1,0 +1,65 @@
+// `metallb-ts render frr PATH... --node NAME`: the frr.conf that node's speaker would apply. Services
+// without status first get their IPs from the allocator, as the controller would give them.
+import type { Command } from 'commander';
+import { allocateAll } from '../allocator/allocate-all.js';
+import { buildConfig } from '../config/build.js';
+import { formatConfigError } from '../config/types.js';
+import { render } from '../frr/frr-conf.js';
+import { loadPaths } from '../sources/files/load.js';
+import { withAllocatedStatus } from '../speaker/explain.js';
+import { planNode } from '../speaker/plan.js';
+import { parseLogLevel } from '../util/log.js';
+
+interface RenderOptions {
+  node: string;
+  hostname?: string;
+  logLevel: string;
+  lbClass?: string;
+}
+
+export function register(program: Command): void {
+  const renderCmd = program.command('render').description('print what a node would configure');
+  renderCmd
+    .command('frr')
+    .description("print the frr.conf a node's speaker would apply for these objects")
+    .argument('<paths...>', 'YAML files or folders holding the Kubernetes objects')
+    .requiredOption('--node <name>', 'the Node whose configuration to render')
+    .option('--hostname <name>', 'FRR hostname line (default: the node name)')
+    .option('--log-level <level>', "the speaker's --log-level, which sets FRR's log level", 'info')
+    .option('--lb-class <class>', 'handle Services of this loadBalancerClass (default: only Services without a class)')
+    .action(async (paths: string[], opts: RenderOptions) => {
+      process.exitCode = await runRenderFrr(paths, opts, (s) => process.stdout.write(s), (s) => process.stderr.write(s));
+    });
+}
+
+/** Returns the exit code: 0 rendered, 1 the objects do not form a valid configuration for that node. */
+export async function runRenderFrr(paths: string[], opts: RenderOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
+  const logLevel = parseLogLevel(opts.logLevel);
+  const loaded = await loadPaths(paths);
+  if (loaded.errors.length) {
+    for (const e of loaded.errors) err(`${e}\n`);
+    return 1;
+  }
+  const cluster = buildConfig(loaded.snapshot);
+  const perNode = buildConfig(loaded.snapshot, { node: opts.node });
+  const errors = [...(cluster.ok ? [] : cluster.errors), ...(perNode.ok ? [] : perNode.errors)];
+  if (!cluster.ok || !perNode.ok) {
+    for (const line of new Set(errors.map(formatConfigError))) err(`${line}\n`);
+    return 1;
+  }
+  if (!loaded.snapshot.nodes.some((n) => n.metadata.name === opts.node)) {
+    err(`note: no Node "${opts.node}" among the objects; its labels are taken as empty\n`);
+  }
+  const allocation = allocateAll(cluster.config, loaded.snapshot, { lbClass: opts.lbClass });
+  const plan = planNode({
+    config: perNode.config,
+    snapshot: withAllocatedStatus(loaded.snapshot, allocation),
+    node: opts.node,
+    hostname: opts.hostname ?? opts.node,
+    logLevel,
+    lbClass: opts.lbClass,
+  });
+  for (const e of plan.errors) err(`${e}\n`);
+  out(render(plan.bgp));
+  return 0;
+}

@@ -1,0 +1,71 @@
+import { describe, expect, it } from '@jest/globals';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runRenderFrr } from '../../src/cli/render.js';
+
+const objects = `
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: { name: pool, namespace: metallb-system }
+spec: { addresses: [203.0.113.0/28] }
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: tor, namespace: metallb-system }
+spec: { myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.1, password: s3cret }
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: { name: ad, namespace: metallb-system }
+spec: { localPref: 100, communities: ["65535:65282"] }
+---
+apiVersion: v1
+kind: Node
+metadata: { name: node-a }
+status: { addresses: [{ type: InternalIP, address: 192.0.2.10 }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: default }
+spec: { type: LoadBalancer, ports: [{ port: 80, protocol: TCP }], selector: { app: web } }
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: { name: web-1, namespace: default, labels: { kubernetes.io/service-name: web } }
+addressType: IPv4
+endpoints: [{ addresses: [10.0.0.5], nodeName: node-a, conditions: { ready: true } }]
+`;
+
+async function run(extra = ''): Promise<{ code: number; out: string; err: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'mtrender-'));
+  await writeFile(join(dir, 'objects.yaml'), objects + extra);
+  let out = '';
+  let err = '';
+  const code = await runRenderFrr([dir], { node: 'node-a', logLevel: 'info' }, (s) => (out += s), (s) => (err += s));
+  return { code, out, err };
+}
+
+describe('render frr', () => {
+  it('renders the node config with the allocated Service announced to the peer', async () => {
+    const r = await run();
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^router bgp 64500$/m);
+    expect(r.out).toMatch(/neighbor 192\.0\.2\.1 remote-as 64501/);
+    expect(r.out).toMatch(/neighbor 192\.0\.2\.1 password s3cret/);
+    expect(r.out).toMatch(/network 203\.0\.113\.0\/32/);
+    expect(r.out).toMatch(/set local-preference 100/);
+    expect(r.out).toMatch(/65535:65282/);
+  });
+  it('exits 1 naming the object when the configuration is invalid', async () => {
+    const r = await run(`---
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: { name: overlapping, namespace: metallb-system }
+spec: { addresses: [203.0.113.8/29] }
+`);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/IPAddressPool\/(pool|overlapping): .*overlaps with already defined CIDR/);
+    expect(r.out).toBe('');
+  });
+});
