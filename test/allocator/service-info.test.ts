@@ -9,7 +9,7 @@ import {
   sharingKey,
 } from '../../src/allocator/service-info.js';
 import { formatIP } from '../../src/api/ip.js';
-import { svc } from './fixtures.js';
+import { type SvcOptions, svc } from './fixtures.js';
 
 describe('service inputs (spec 3.1)', () => {
   it('ports are Proto/Port, TCP by default', () => {
@@ -42,6 +42,16 @@ describe('service inputs (spec 3.1)', () => {
     expect(serviceFamily(svc('a', { clusterIPs: ['fd00::1'], ipFamilies: ['IPv4'] }))).toEqual({ family: 'ipv6' });
     expect(serviceFamily(svc('a', { clusterIPs: ['10.0.0.1', 'fd00::1'] }))).toEqual({ family: 'dual' });
     expect(serviceFamily(svc('a', { clusterIPs: ['10.0.0.1', '10.0.0.2'] }))).toEqual({ error: 'same address family ["10.0.0.1" "10.0.0.2"]' });
+  });
+
+  it.each([
+    [{ ipFamilies: ['IPv6'] }, 'ipv6'],
+    [{ ipFamilies: ['IPv4', 'IPv6'] }, 'dual'],
+    [{ loadBalancerIP: '2001:db8::1' }, 'ipv6'],
+    [{ policy: 'PreferDualStack' }, 'dual'],
+    [{}, 'ipv4'],
+  ])('without ClusterIPs (a Service from YAML) the family is the declared one: %j -> %s', (o, family) => {
+    expect(serviceFamily(svc('a', { ...(o as SvcOptions), clusterIPs: [] }))).toEqual({ family });
   });
 
   it.each([
