@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { chartDir, parseManifests, render, type K8sObject } from './helm.js';
 import { crdValidators, validateBuiltIn } from './validate.js';
+import { productSource } from './source-scan.js';
 
 const KINDS = ['IPAddressPool', 'BGPPeer', 'BGPAdvertisement', 'L2Advertisement', 'Community', 'BFDProfile',
   'ServiceL2Status', 'ServiceBGPStatus', 'ConfigurationState'];
@@ -37,5 +38,15 @@ describe('CRDs in the chart', () => {
       spec: { myASN: 64500, peerASN: 64501, peerAddress: '192.0.2.1' } })).toEqual([]);
     expect(peer!({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'r' },
       spec: { myASN: 'sixty-four', peerAddress: '192.0.2.1' } }).length).toBeGreaterThan(0);
+  });
+
+  it('sends BGPPeer version conversion to the webhook Service the chart creates, at a path the product serves', async () => {
+    const peer = crds.find((c) => c.metadata.name === 'bgppeers.metallb.io') as unknown as {
+      spec: { conversion: { strategy: string; webhook: { clientConfig: { service: { name: string; namespace: string; path: string } } } } } };
+    expect(peer.spec.conversion.strategy).toBe('Webhook');
+    const svc = peer.spec.conversion.webhook.clientConfig.service;
+    const objs = parseManifests((await render()).stdout);
+    expect(objs.some((o) => o.kind === 'Service' && o.metadata.name === svc.name && o.metadata.namespace === svc.namespace)).toBe(true);
+    expect(productSource('webhook')).toContain(`'${svc.path}'`);
   });
 });
