@@ -5,11 +5,8 @@ import { formatIP, parseIP, prefixContains, type IP } from '../api/ip.js';
 import type { Config, Pool } from '../config/types.js';
 import type { WithdrawReason } from './types.js';
 
-/** LoadBalancer class rule: with --lb-class only that class; without, only Services with no class. */
-export function classHandled(svc: Service, lbClass: string | undefined): boolean {
-  const cls = svc.spec.loadBalancerClass;
-  return lbClass ? cls === lbClass : !cls;
-}
+/** LoadBalancer class rule (spec 3.6): with --lb-class only that class; without, only Services with no class. */
+export { handlesLoadBalancerClass as classHandled } from '../allocator/service-info.js';
 
 export type ServiceIPs =
   | { ok: true; ips: IP[]; texts: string[]; pool: Pool }
