@@ -74,6 +74,40 @@ export async function buildTopology(prefix: string, tag = ''): Promise<L2Topolog
   }
 }
 
+export interface BridgeTopology {
+  lab: Lab;
+  nodes: { ns: string; mac: string }[];
+  client: string;
+  clientMac: string;
+}
+
+/** A switch namespace with a bridge; `nodeCount` node namespaces and one client plugged into it (eth0 each). */
+export async function buildBridgeTopology(prefix: string, tag: string, nodeCount: number): Promise<BridgeTopology> {
+  const lab = new Lab(prefix);
+  try {
+    const sw = await lab.addNamespace(`sw${tag}`);
+    await lab.addBridge(sw, 'br0');
+    const nodes: { ns: string; mac: string }[] = [];
+    for (let i = 1; i <= nodeCount; i++) {
+      const ns = await lab.addNamespace(`node${i}${tag}`);
+      await noDad(ns);
+      await lab.attach(sw, 'br0', `p${i}`, { ns, ifname: 'eth0', addrs: [] });
+      nodes.push({ ns, mac: (await nsExec(ns, 'cat', ['/sys/class/net/eth0/address'])).trim() });
+    }
+    const client = await lab.addNamespace(`client${tag}`);
+    await noDad(client);
+    await lab.attach(sw, 'br0', 'pc', { ns: client, ifname: 'eth0', addrs: [CLIENT_V4, CLIENT_V6] });
+    for (const n of nodes) {
+      await waitFor(async () => (await nsExec(n.ns, 'ip', ['-6', 'addr', 'show', 'dev', 'eth0', 'scope', 'link'])).includes('fe80'), 5000, `${n.ns} link-local address`);
+    }
+    const clientMac = (await nsExec(client, 'cat', ['/sys/class/net/eth0/address'])).trim();
+    return { lab, nodes, client, clientMac };
+  } catch (e) {
+    await lab.cleanup();
+    throw e;
+  }
+}
+
 export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const end = Date.now() + timeoutMs;
   for (;;) {
