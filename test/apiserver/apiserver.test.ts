@@ -1,6 +1,6 @@
 // The stand-in API server, driven by the real @kubernetes/client-node over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ApiException, CoreV1Api, CustomObjectsApi, EventsV1Api, PatchStrategy, Watch, setHeaderOptions, type V1Service } from '@kubernetes/client-node';
+import { ApiException, CoreV1Api, CustomObjectsApi, EventsV1Api, KubernetesObjectApi, PatchStrategy, Watch, setHeaderOptions, type V1Service } from '@kubernetes/client-node';
 import { FakeApiServer, kubeConfigFor } from './index.js';
 
 const svc = (name: string, labels: Record<string, string> = {}): V1Service => ({
@@ -160,6 +160,17 @@ describe('stand-in API server with the real client', () => {
     const dropped = await open;
     expect(dropped.ended).toBe(true);
     expect(dropped.err).toBeNull();
+  });
+
+  it('answers discovery well enough for the generic KubernetesObjectApi', async () => {
+    const objects = KubernetesObjectApi.makeApiClient(kubeConfigFor(server.url));
+    await objects.create({ apiVersion: 'metallb.io/v1beta1', kind: 'BFDProfile', metadata: { name: 'fast', namespace: 'metallb-system' }, spec: { receiveInterval: 100 } } as never);
+    const read = await objects.read({ apiVersion: 'metallb.io/v1beta1', kind: 'BFDProfile', metadata: { name: 'fast', namespace: 'metallb-system' } });
+    expect((read as unknown as { spec: { receiveInterval: number } }).spec.receiveInterval).toBe(100);
+    const patched = await objects.patch({ apiVersion: 'metallb.io/v1beta1', kind: 'BFDProfile', metadata: { name: 'fast', namespace: 'metallb-system' }, spec: { echoMode: true } } as never,
+      undefined, undefined, undefined, undefined, PatchStrategy.MergePatch);
+    expect((patched as unknown as { spec: Record<string, unknown> }).spec).toEqual({ receiveInterval: 100, echoMode: true });
+    expect(server.requests.some((r) => r.path.startsWith('/apis/metallb.io/v1beta1') && r.resource === 'bfdprofiles')).toBe(true);
   });
 
   it('fails the next N requests of a verb and resource on demand', async () => {
