@@ -52,10 +52,11 @@ export async function mustGather(opts: MustGatherOptions): Promise<MustGatherRes
   const work = await mkdtemp(join(tmpdir(), 'metallb-must-gather-'));
   const folder = join(work, name);
   const bundle = new Bundle(folder);
+  let namespace = '';
   try {
     if (cluster) {
       const kc = opts.kubeConfig ?? loadKubeConfig(opts.kubeconfig);
-      const namespace = opts.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'metallb-system';
+      namespace = opts.namespace ?? kc.getContextObject(kc.getCurrentContext())?.namespace ?? 'metallb-system';
       await collectCluster(bundle, { kc, namespace, exec: opts.exec ?? kubePodExec(kc), logLines: opts.logLines ?? 10000 });
     } else {
       await collectStandalone(bundle, opts);
@@ -64,7 +65,7 @@ export async function mustGather(opts: MustGatherOptions): Promise<MustGatherRes
       tool: 'metallb-ts must-gather',
       mode,
       created: (opts.now ?? new Date()).toISOString(),
-      ...(cluster ? { namespace: opts.namespace ?? '' } : { pathspace: opts.pathspace ?? '' }),
+      ...(cluster ? { namespace } : { pathspace: opts.pathspace ?? '' }),
     });
     const archive = resolve(opts.output, `${name}.tar.gz`);
     await makeArchive(folder, archive);
