@@ -12,7 +12,7 @@ import type { ParsedPool } from './pools.js';
 import { parseCommunity } from './community.js';
 import { goQuote } from './duration.js';
 import { intersects, selectedNodes } from './nodes.js';
-import { selectorInvalid, selectorListDuplicate } from './selectors.js';
+import { selectorInvalid, selectorListDuplicate, selectorShapeProblem } from './selectors.js';
 
 interface SelectorField {
   key: string;
@@ -21,7 +21,7 @@ interface SelectorField {
 
 /** Reads a selector list, reporting duplicates and invalid selectors. */
 function selectorList(r: Reporter, spec: Record<string, unknown>, f: SelectorField, invalidPrefix: string): LabelSelector[] {
-  const list = r.list<LabelSelector>(spec, f.key, `spec.${f.key}`, 'object');
+  const list = r.selectors(spec, f.key, `spec.${f.key}`);
   const dup = selectorListDuplicate(list, f.key);
   if (dup) r.error(dup, `spec.${f.key}`);
   list.forEach((s, i) => {
@@ -225,7 +225,8 @@ export function attachL2Advertisements(ads: L2Advertisement[], rawPools: IPAddre
       const field = `spec.preferredNodeSelectors[${i}]`;
       if (pref.weight === undefined) r.error('Required value', `${field}.weight`);
       else r.int(pref as unknown as Record<string, unknown>, 'weight', `${field}.weight`, 1, 100);
-      if (pref.preference === undefined || pref.preference === null) r.error('Required value', `${field}.preference`);
+      const shape = pref.preference === undefined || pref.preference === null ? 'Required value' : selectorShapeProblem(pref.preference);
+      if (shape) r.error(shape, `${field}.preference`);
       else for (const why of selectorInvalid(pref.preference)) r.error(`invalid preferred node selector: ${why}`, `${field}.preference`);
     });
     if (!r.ok) continue;

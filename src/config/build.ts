@@ -1,6 +1,6 @@
 // Snapshot -> validated Config: every rule of upstream's configuration parsing (FRR mode), with every
 // problem reported (upstream stops at the first). Pure: no I/O, deterministic for a given snapshot.
-import type { KubeObject, LabelSelector } from '../api/meta.js';
+import type { KubeObject } from '../api/meta.js';
 import type { BGPAdvertisement, BGPPeer } from '../api/metallb.js';
 import type { Snapshot } from '../api/snapshot.js';
 import { anySelectorMatches } from '../api/selector.js';
@@ -13,7 +13,7 @@ import { checkFRRPeersCompatible } from './frr-mode.js';
 import { buildCommunityAliases } from './communities.js';
 import { buildPools } from './pools.js';
 import { attachBGPAdvertisements, attachL2Advertisements } from './advertisements.js';
-import { selectorInvalid } from './selectors.js';
+import { selectorInvalid, wellFormedSelectors } from './selectors.js';
 import { unknownSpecFields } from './known-fields.js';
 
 export function buildConfig(snapshot: Snapshot, opts: BuildOptions = {}): BuildResult {
@@ -91,7 +91,7 @@ function checkBFDEcho(config: Config, p: Problems): void {
 
 function selectsNode(sels: unknown, labels: Record<string, string>): boolean {
   if (!Array.isArray(sels) || sels.length === 0) return true;
-  const usable = (sels as LabelSelector[]).filter((s) => typeof s === 'object' && s !== null && selectorInvalid(s).length === 0);
+  const usable = wellFormedSelectors(sels).filter((s) => selectorInvalid(s).length === 0);
   return anySelectorMatches(usable.length > 0 ? usable : [{ matchLabels: { '\u0000never': '' } }], labels);
 }
 

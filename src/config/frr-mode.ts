@@ -7,7 +7,7 @@ import type { Problems } from './problems.js';
 import { intersects, selectedNodes } from './nodes.js';
 
 export function checkFRRPeersCompatible(peers: BGPPeer[], nodes: Node[], p: Problems): void {
-  const sets = peers.map((peer) => selectedNodes(nodes, Array.isArray(peer.spec?.nodeSelectors) ? peer.spec.nodeSelectors : []));
+  const sets = peers.map((peer) => selectedNodes(nodes, peer.spec?.nodeSelectors));
   for (let i = 0; i < peers.length; i++) {
     for (let j = i + 1; j < peers.length; j++) {
       if (!intersects(sets[i], sets[j])) continue;
@@ -29,7 +29,7 @@ export function checkFRRPeersCompatible(peers: BGPPeer[], nodes: Node[], p: Prob
       if (a.myASN !== b.myASN && (a.vrf ?? '') === (b.vrf ?? '')) {
         r.error(
           `peer ${bn} has myAsn different from ${an}, in FRR mode peers selecting the same node must have the same myAsn within the same VRF` +
-            ` (${b.myASN} vs ${a.myASN})`,
+            ` (${JSON.stringify(b.myASN)} vs ${JSON.stringify(a.myASN)})`,
           'spec.myASN',
         );
       }
@@ -44,5 +44,5 @@ function identifier(s: BGPPeer['spec']): string {
 }
 
 function show(v: string | undefined): string {
-  return v ? `"${v}"` : 'unset';
+  return v ? JSON.stringify(v) : 'unset';
 }

@@ -4,15 +4,16 @@
 import type { Node } from '../api/core.js';
 import type { LabelSelector } from '../api/meta.js';
 import { anySelectorMatches } from '../api/selector.js';
-import { selectorInvalid } from './selectors.js';
+import { selectorInvalid, wellFormedSelectors } from './selectors.js';
 
 export const UNKNOWN_NODE = '\u0000any-node';
 
 export function selectedNodes(nodes: Node[], selectors: LabelSelector[] | undefined): Set<string> {
   if (nodes.length === 0) return new Set([UNKNOWN_NODE]);
   // An invalid selector selects nothing (its error is reported where it is parsed).
-  const usable = (selectors ?? []).filter((s) => selectorInvalid(s).length === 0);
-  if ((selectors ?? []).length > 0 && usable.length === 0) return new Set();
+  const given = Array.isArray(selectors) ? selectors : [];
+  const usable = wellFormedSelectors(given).filter((s) => selectorInvalid(s).length === 0);
+  if (given.length > 0 && usable.length === 0) return new Set();
   return new Set(nodes.filter((n) => anySelectorMatches(usable, n.metadata.labels)).map((n) => n.metadata.name));
 }
 

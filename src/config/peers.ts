@@ -1,6 +1,5 @@
 // BGPPeer -> PeerConfig (spec 2.3), every rule of upstream's peer parsing, all problems reported.
 import type { Secret } from '../api/core.js';
-import type { LabelSelector } from '../api/meta.js';
 import type { BGPPeer } from '../api/metallb.js';
 import { parseIP } from '../api/ip.js';
 import { PASSWORD_SECRET, peerPortOrDefault } from '../api/defaults.js';
@@ -52,7 +51,7 @@ function buildPeer(peer: BGPPeer, inputs: PeerInputs, r: Reporter): PeerConfig |
   const gracefulRestart = r.bool(spec, 'enableGracefulRestart', 'spec.enableGracefulRestart') ?? false;
   const dualStack = r.bool(spec, 'dualStackAddressFamily', 'spec.dualStackAddressFamily') ?? false;
   r.bool(spec, 'disableMP', 'spec.disableMP');
-  const nodeSelectors = r.list<LabelSelector>(spec, 'nodeSelectors', 'spec.nodeSelectors', 'object');
+  const nodeSelectors = r.selectors(spec, 'nodeSelectors', 'spec.nodeSelectors');
   const secretRef = spec.passwordSecret as { name?: unknown; namespace?: unknown } | undefined;
   if (secretRef !== undefined && secretRef !== null && (typeof secretRef !== 'object' || Array.isArray(secretRef))) {
     r.error(`Invalid value: ${JSON.stringify(secretRef)}: spec.passwordSecret in body must be of type object: give {name: <secret>}`, 'spec.passwordSecret');

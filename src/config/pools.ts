@@ -2,7 +2,6 @@
 // Namespace labels, names unique, and no CIDR may overlap any CIDR seen before it, in this pool or
 // another (upstream compares each new CIDR with every earlier one, including the same pool's).
 import type { Namespace } from '../api/core.js';
-import type { LabelSelector } from '../api/meta.js';
 import type { IPAddressPool } from '../api/metallb.js';
 import { formatPrefix, prefixesOverlap, type Family, type Prefix } from '../api/ip.js';
 import { selectorMatches } from '../api/selector.js';
@@ -102,8 +101,8 @@ function serviceAllocation(raw: unknown, namespaces: Namespace[], pool: string, 
   const sa = raw as Record<string, unknown>;
   const priority = r.int(sa, 'priority', 'spec.serviceAllocation.priority') ?? DEFAULTS.priority;
   const nsList = r.list<string>(sa, 'namespaces', 'spec.serviceAllocation.namespaces', 'string');
-  const nsSelectors = r.list<LabelSelector>(sa, 'namespaceSelectors', 'spec.serviceAllocation.namespaceSelectors', 'object');
-  const svcSelectors = r.list<LabelSelector>(sa, 'serviceSelectors', 'spec.serviceAllocation.serviceSelectors', 'object');
+  const nsSelectors = r.selectors(sa, 'namespaceSelectors', 'spec.serviceAllocation.namespaceSelectors');
+  const svcSelectors = r.selectors(sa, 'serviceSelectors', 'spec.serviceAllocation.serviceSelectors');
   const set = new Set<string>();
   for (const ns of nsList) {
     if (set.has(ns)) r.error(`duplicate definition in namespaces field: ${goQuote(ns)} is listed twice`, 'spec.serviceAllocation.namespaces');

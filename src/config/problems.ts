@@ -1,6 +1,8 @@
 // Collects ConfigErrors while the builder walks the snapshot, plus the schema checks the API server
 // would have made (types, ranges) with Kubernetes' wording, since a file source has no API server.
 import type { ConfigError } from './types.js';
+import type { LabelSelector } from '../api/meta.js';
+import { selectorShapeProblem } from './selectors.js';
 
 export class Problems {
   readonly errors: ConfigError[] = [];
@@ -77,6 +79,23 @@ export class Reporter {
       return undefined;
     }
     return v;
+  }
+
+  /** An optional list of label selectors; malformed entries are reported and left out. */
+  selectors(obj: Record<string, unknown> | undefined, key: string, path: string): LabelSelector[] {
+    const v = obj?.[key];
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) {
+      this.error(`Invalid value: ${JSON.stringify(v)}: ${path} in body must be of type array: "${typeName(v)}"`, path);
+      return [];
+    }
+    const out: LabelSelector[] = [];
+    v.forEach((item, i) => {
+      const why = selectorShapeProblem(item);
+      if (why) this.error(`Invalid value: ${JSON.stringify(item)}: ${why}`, `${path}[${i}]`);
+      else out.push(item as LabelSelector);
+    });
+    return out;
   }
 
   /** An optional list; every item must pass `itemOk` (reported otherwise). */

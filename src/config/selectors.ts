@@ -7,6 +7,34 @@ import { goQuote } from './duration.js';
 const NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const DNS_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** Why a value is not shaped like a metav1.LabelSelector (what JSON decoding would refuse); undefined if it is. */
+export function selectorShapeProblem(sel: unknown): string | undefined {
+  if (typeof sel !== 'object' || sel === null || Array.isArray(sel)) return 'a label selector must be a mapping with matchLabels and/or matchExpressions';
+  const s = sel as Record<string, unknown>;
+  if (s.matchLabels !== undefined && s.matchLabels !== null) {
+    if (typeof s.matchLabels !== 'object' || Array.isArray(s.matchLabels)) return 'matchLabels must be a mapping of label to value';
+    for (const [k, v] of Object.entries(s.matchLabels)) if (typeof v !== 'string') return `matchLabels.${k} must be a string (quote it)`;
+  }
+  if (s.matchExpressions !== undefined && s.matchExpressions !== null) {
+    if (!Array.isArray(s.matchExpressions)) return 'matchExpressions must be a list';
+    for (const e of s.matchExpressions) {
+      if (typeof e !== 'object' || e === null || Array.isArray(e)) return 'each matchExpressions entry must be a mapping with key, operator and values';
+      const x = e as Record<string, unknown>;
+      if (typeof x.key !== 'string') return 'matchExpressions key must be a string';
+      if (typeof x.operator !== 'string') return 'matchExpressions operator must be a string';
+      if (x.values !== undefined && x.values !== null && (!Array.isArray(x.values) || x.values.some((v) => typeof v !== 'string'))) {
+        return 'matchExpressions values must be a list of strings';
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Only the entries shaped like label selectors (the others are reported by whoever reads the field). */
+export function wellFormedSelectors(list: unknown): LabelSelector[] {
+  return Array.isArray(list) ? (list.filter((s) => selectorShapeProblem(s) === undefined) as LabelSelector[]) : [];
+}
+
 /** Canonical text used to compare selectors: labels sorted, each expression's values sorted. */
 function canonical(sel: LabelSelector): string {
   const labels = Object.keys(sel.matchLabels ?? {}).sort().map((k) => [k, sel.matchLabels![k]]);

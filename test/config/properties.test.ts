@@ -134,3 +134,35 @@ describe('durations and communities', () => {
     );
   });
 });
+
+describe('robustness', () => {
+  // Any JSON a user could write in a spec yields a result (errors or a config), never an exception.
+  const anyValue = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.string(),
+      fc.integer(),
+      fc.double(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constantFrom([null], [{ matchExpressions: [null] }], [{ matchExpressions: 'x' }], [{ matchLabels: { a: 1 } }], [{ matchExpressions: [{ key: 'k', operator: 'In', values: 'v' }] }]),
+      fc.array(tie('value'), { maxLength: 3 }),
+      fc.dictionary(fc.constantFrom('matchLabels', 'matchExpressions', 'key', 'operator', 'values', 'name', 'value', 'a'), tie('value'), { maxKeys: 3, noNullPrototype: true }),
+    ),
+  })).value;
+  const fields = ['addresses', 'autoAssign', 'serviceAllocation', 'aggregationLength', 'aggregationLengthV6', 'localPref', 'communities', 'ipAddressPools',
+    'ipAddressPoolSelectors', 'nodeSelectors', 'peers', 'serviceSelectors', 'interfaces', 'preferredNodeSelectors', 'myASN', 'peerASN', 'dynamicASN',
+    'peerAddress', 'interface', 'holdTime', 'keepaliveTime', 'connectTime', 'routerID', 'passwordSecret', 'bfdProfile', 'receiveInterval', 'echoMode'];
+  const spec = fc.dictionary(fc.constantFrom(...fields), anyValue, { maxKeys: 6, noNullPrototype: true });
+  const kinds = ['IPAddressPool', 'BGPAdvertisement', 'L2Advertisement', 'BGPPeer', 'BFDProfile', 'Community'];
+
+  test('buildConfig never throws', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.constantFrom(...kinds), spec), { maxLength: 5 }), (objs) => {
+        const objects = objs.map(([kind, s], i) => ({ kind, apiVersion: 'metallb.io/v1beta1', metadata: { name: `o${i % 3}`, namespace: 'metallb-system' }, spec: s }));
+        expect(() => problems(objects)).not.toThrow();
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
