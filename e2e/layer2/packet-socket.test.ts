@@ -66,6 +66,28 @@ describe('AF_PACKET addon', () => {
     expect(ndp.some((h) => h.slice(108, 110) === '87' && h.includes('20010db8000000000000000000000077'))).toBe(true);
   });
 
+  test('frames the kernel hands to a device stacked on the interface (macvlan) are not delivered to the parent socket', async () => {
+    await nsExec(topo.node, 'ip', ['link', 'add', 'link', 'eth0', 'name', 'mv0', 'type', 'macvlan']);
+    await nsExec(topo.node, 'ip', ['link', 'set', 'mv0', 'up']);
+    const mvMac = (await nsExec(topo.node, 'cat', ['/sys/class/net/mv0/address'])).trim();
+    await frames(node, 'arp');
+    const toMacvlan = encodeArpFrame({
+      ethDst: mvMac, ethSrc: topo.clientMac,
+      arp: { op: ARP_REQUEST, senderMAC: topo.clientMac, senderIP: '192.0.2.1', targetMAC: '00:00:00:00:00:00', targetIP: '192.0.2.91' },
+    });
+    await client.command({ send: 'arp', hex: toMacvlan.toString('hex') });
+    await client.command({ send: 'arp', hex: arpRequestFrom(topo.clientMac, '192.0.2.92').toString('hex') });
+    const got: string[] = [];
+    await waitFor(async () => {
+      got.push(...(await frames(node, 'arp')));
+      return got.some((h) => h.includes('c000025c'));
+    }, 3000, 'the request to the interface itself');
+    await sleep(100);
+    got.push(...(await frames(node, 'arp')));
+    await nsExec(topo.node, 'ip', ['link', 'del', 'mv0']);
+    expect(got.filter((h) => h.includes('c000025b'))).toEqual([]); // 192.0.2.91, sent to the macvlan's MAC
+  });
+
   test('multicast membership appears in and leaves the interface group list', async () => {
     const mac = multicastMAC(solicitedNodeAddress('2001:db8::1:2345'));
     expect(mac).toBe('33:33:ff:01:23:45');

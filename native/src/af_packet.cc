@@ -167,6 +167,9 @@ class PacketSocket : public Napi::ObjectWrap<PacketSocket> {
         return;  // EAGAIN: drained; other errors (ENETDOWN) surface again on the next send
       }
       if (from.sll_pkttype == PACKET_OUTGOING) continue;  // our own transmissions echoed back
+      // A frame the kernel handed to a device stacked on ours (macvlan, VLAN) still reaches a socket
+      // bound to the lower device, reported with the upper device's index: it is not ours to answer.
+      if (from.sll_ifindex != static_cast<int>(ifindex_)) continue;
       Napi::Buffer<uint8_t> frame = Napi::Buffer<uint8_t>::Copy(env, buf, static_cast<size_t>(n));
       try {
         onFrame_.MakeCallback(self, {frame}, *asyncContext_);
