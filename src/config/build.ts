@@ -21,7 +21,7 @@ export function buildConfig(snapshot: Snapshot, opts: BuildOptions = {}): BuildR
   const ns = opts.namespace;
   // MetalLB only lists its own namespace; objects written without a namespace are taken as in it.
   const mine = <T extends KubeObject>(list: T[]): T[] =>
-    sortByName(lastDefinitionWins(list.filter((o) => ns === undefined || o.metadata.namespace === undefined || o.metadata.namespace === ns), p));
+    sortByName(list.filter((o) => ns === undefined || o.metadata.namespace === undefined || o.metadata.namespace === ns));
 
   let peers = mine(snapshot.bgpPeers);
   let bgpAds = mine(snapshot.bgpAdvertisements);
@@ -48,6 +48,7 @@ export function buildConfig(snapshot: Snapshot, opts: BuildOptions = {}): BuildR
   const rawPools = mine(snapshot.pools);
   const pools = buildPools(rawPools, snapshot.namespaces, p);
   attachL2Advertisements(mine(snapshot.l2Advertisements), rawPools, pools, p);
+  checkIdenticalBGPAdvertisements(bgpAds, p);
   attachBGPAdvertisements(bgpAds, rawPools, pools, aliases, snapshot.nodes, new Set(peers.map((x) => x.metadata.name)), p);
 
   const config: Config = {
@@ -107,20 +108,26 @@ function blankAliasCommunities(ad: BGPAdvertisement): BGPAdvertisement {
 }
 
 /**
- * The same object (kind, namespace, name) given twice, e.g. in two files: like `kubectl apply`, the later
- * definition replaces the earlier one, so the API server never holds two.
+ * Two BGPAdvertisements that are the same object in every field (upstream compares them whole); with
+ * different specs, two advertisements may share a name (each is parsed).
  */
-function lastDefinitionWins<T extends KubeObject>(list: T[], p: Problems): T[] {
-  const byKey = new Map<string, T>();
-  for (const o of list) {
-    const key = `${o.metadata.namespace ?? ''}\u0000${o.metadata.name}`;
-    if (byKey.has(key)) {
-      byKey.delete(key); // keep the later one, in its own position
-      p.warnings.push(`${o.kind}/${o.metadata.name}: defined more than once; the last definition is used (as kubectl apply would)`);
+function checkIdenticalBGPAdvertisements(ads: BGPAdvertisement[], p: Problems): void {
+  const texts = ads.map((a) => stableJSON(a));
+  for (let i = 0; i < ads.length; i++) {
+    for (let j = i + 1; j < ads.length; j++) {
+      if (texts[i] === texts[j]) {
+        p.add('BGPAdvertisement', ads[j].metadata.name, `duplicate definition of bgpadvertisements. advertisement ${i + 1} and ${j + 1} are equal: remove one`);
+      }
     }
-    byKey.set(key, o);
   }
-  return [...byKey.values()];
+}
+
+function stableJSON(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJSON).join(',')}]`;
+  if (v !== null && typeof v === 'object') {
+    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJSON((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'null';
 }
 
 /** The API server lists objects by namespace then name; so do we, so messages do not depend on file order. */

@@ -43,6 +43,9 @@ describe('BGPAdvertisement rules', () => {
     ['large community', [P4, bgpAd('a', { communities: ['large:1:2:3', '65535:65282'] })], undefined],
     ['unknown alias', [P4, bgpAd('a', { communities: ['NO_ADVERTISE'] })], 'invalid community format: NO_ADVERTISE'],
     ['alias defined by a Community', [P4, community('c', [{ name: 'NO_ADVERTISE', value: '65535:65282' }]), bgpAd('a', { communities: ['NO_ADVERTISE'] })], undefined],
+    ['two identical advertisements', [P4, bgpAd('a', { localPref: 10 }), bgpAd('a', { localPref: 10 })], 'duplicate definition of bgpadvertisements. advertisement 1 and 2 are equal'],
+    ['same name, different spec: both parsed', [P4, bgpAd('a', { localPref: 10 }), bgpAd('a', { localPref: 10, communities: ['1:1'] })], undefined],
+    ['ipAddressPoolSelectors selecting nothing apply to no pool', [P4, bgpAd('a', { aggregationLength: 8, ipAddressPoolSelectors: [{ matchLabels: { test: 'none' } }] })], undefined],
     ['localPref negative', [P4, bgpAd('a', { localPref: -1 })], 'spec.localPref: Invalid value: -1'],
   ]);
 
@@ -119,8 +122,9 @@ describe('Community and BFDProfile rules', () => {
     ['BFD echoInterval 5', [bfd('b', { echoInterval: 5 })], 'invalid echo interval value: invalid value 5, must be in 10-60000 range'],
     ['BFD minimumTtl 0', [bfd('b', { minimumTtl: 0 })], 'invalid minimum ttl value: invalid value 0, must be in 1-254 range'],
     ['BFD minimumTtl 255', [bfd('b', { minimumTtl: 255 })], 'invalid minimum ttl value'],
-    ['duplicate BFD profile name (two namespaces)', [bfd('b'), inNs('other', bfd('b'))], 'found duplicate bfd profile name b'],
-    ['the same Community given twice is one object', [community('c', [{ name: 'x', value: '1:1' }]), community('c', [{ name: 'x', value: '1:1' }])], undefined],
+    ['duplicate BFD profile name', [bfd('b'), bfd('b', { detectMultiplier: 5 })], 'found duplicate bfd profile name b'],
+    ['duplicate BFD profile name across namespaces', [bfd('b'), inNs('other', bfd('b'))], 'found duplicate bfd profile name b'],
+    ['the same Community given twice defines its aliases twice', [community('c', [{ name: 'x', value: '1:1' }]), community('c', [{ name: 'x', value: '1:1' }])], 'duplicate definition of community "x"'],
   ]);
 });
 

@@ -27,7 +27,7 @@ describe('IPAddressPool rules', () => {
     ['adjacent pools do not overlap', [pool('a', ['192.0.2.0/25']), pool('b', ['192.0.2.128/25'])], undefined],
     ['IPv4 and IPv6 never overlap', [pool('a', ['0.0.0.0/0']), pool('b', ['::/0'])], undefined],
     ['same pool name in two namespaces', [pool('a', ['192.0.2.0/25']), inNs('other', pool('a', ['198.51.100.0/24']))], 'duplicate definition of pool "a"'],
-    ['the same pool given twice: the last definition wins, as with kubectl apply', [pool('a', ['192.0.2.0/25']), pool('a', ['192.0.2.0/24'])], undefined],
+    ['the same pool name twice in one namespace', [pool('a', ['192.0.2.0/25']), pool('a', ['198.51.100.0/24'])], 'duplicate definition of pool "a"'],
     ['duplicate namespaces', [pool('a', ['192.0.2.0/24'], { serviceAllocation: { namespaces: ['x', 'x'] } })], 'duplicate definition in namespaces field'],
     ['duplicate namespaceSelectors', [pool('a', ['192.0.2.0/24'], { serviceAllocation: { namespaceSelectors: [{ matchLabels: { a: 'b' } }, { matchLabels: { a: 'b' } }] } })], 'duplicate definition of namespaceSelectors'],
     ['duplicate serviceSelectors values', [pool('a', ['192.0.2.0/24'], { serviceAllocation: { serviceSelectors: [{ matchExpressions: [{ key: 'foo', operator: 'In', values: ['bar', 'bar'] }] }] } })], 'duplicate definition of match expression value in label selector "bar"'],
@@ -62,12 +62,6 @@ describe('IPAddressPool rules', () => {
     const sa = r.config.pools.get('p')!.serviceAllocation!;
     expect(sa.priority).toBe(5);
     expect([...sa.namespaces].sort()).toEqual(['blue', 'green']);
-  });
-
-  test('a redefined pool replaces the earlier one, with a warning', () => {
-    const r = build([pool('a', ['192.0.2.0/25']), pool('a', ['198.51.100.0/24'])]);
-    expect(r.ok && formatPrefix(r.config.pools.get('a')!.cidrs[0].prefix)).toBe('198.51.100.0/24');
-    expect(r.ok && r.warnings).toEqual(['IPAddressPool/a: defined more than once; the last definition is used (as kubectl apply would)']);
   });
 
   test('every overlapping CIDR is reported, naming the field', () => {
