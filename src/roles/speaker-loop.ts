@@ -20,10 +20,10 @@ export interface SpeakerLoopOptions {
   ignoreExcludeLB?: boolean;
   logger: Logger;
   registry: Registry;
-  /** absent: BGP off on this node */
-  applier?: FrrApplier;
-  /** absent: layer 2 off on this node */
-  announcer?: Announcer;
+  /** absent: BGP off on this node (only update() is used, so tests may pass a recording stand-in) */
+  applier?: Pick<FrrApplier, 'update'>;
+  /** absent: layer 2 off on this node (only setAnnouncements() is used) */
+  announcer?: Pick<Announcer, 'setAnnouncements'>;
   /** live members; absent: membership off, every Node counts as live */
   members?: () => ReadonlySet<string>;
   /** called after every plan (status writers, tests) */

@@ -18,9 +18,30 @@ export interface StandaloneAllocation {
   allocator: Allocator;
 }
 
-/** Pure: persisted assignments + snapshot -> allocation. */
-export function allocateStandalone(config: Config, snapshot: Snapshot, persisted: Record<string, Assignment>, lbClass?: string): StandaloneAllocation {
-  const withPersisted = { ...snapshot, services: snapshot.services.map((s) => withStatus(s, persisted[objectKey(s)])) };
+export interface RememberedOptions {
+  /**
+   * true: a remembered assignment replaces whatever status the Service shows. The in-cluster
+   * controller passes true: its memory of what it wrote is newer than a cache that may not have seen
+   * its own write yet. false (standalone): the Service's own status wins, memory only fills gaps.
+   */
+  rememberedWins?: boolean;
+}
+
+/** Pure: persisted (remembered) assignments + snapshot -> allocation. */
+export function allocateStandalone(
+  config: Config,
+  snapshot: Snapshot,
+  persisted: Record<string, Assignment>,
+  lbClass?: string,
+  opts: RememberedOptions = {},
+): StandaloneAllocation {
+  const withPersisted = {
+    ...snapshot,
+    services: snapshot.services.map((s) => {
+      const a = persisted[objectKey(s)];
+      return withStatus(s, a, opts.rememberedWins === true && a !== undefined);
+    }),
+  };
   const { allocator, results } = allocateAllDetailed(config, withPersisted, { lbClass });
   const assignments: Record<string, Assignment> = {};
   const services = withPersisted.services.map((svc) => {

@@ -393,6 +393,13 @@ export class FakeApiServer {
     if (route.subresource === 'status') {
       next = { ...cur, status: obj.status };
       if (obj.status === undefined) delete next.status;
+      // Like the real Service status strategy (it resets only spec): labels and annotations written
+      // through services/status are kept. MetalLB writes ip-allocated-from-pool this way.
+      if (r.group === '' && r.plural === 'services') {
+        next.metadata = { ...cur.metadata, labels: obj.metadata?.labels, annotations: obj.metadata?.annotations };
+        if (next.metadata.labels === undefined) delete next.metadata.labels;
+        if (next.metadata.annotations === undefined) delete next.metadata.annotations;
+      }
     } else if (r.statusSubresource) {
       next = { ...obj };
       if (cur.status === undefined) delete next.status;

@@ -1,0 +1,143 @@
+// `metallb-ts controller` in a cluster: the kube source's informers feed the reconciler (allocation,
+// Service status, conditions, events, pool status, ConfigurationState). Nothing is allocated before
+// every cache has synced and every existing assignment is loaded from Service status. Reconciles are
+// serialised; snapshots arriving during one coalesce into the next. Optionally serves the admission
+// webhooks in-process (--webhook-mode enabled).
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { OwnerReference } from '../api/meta.js';
+import type { Snapshot } from '../api/snapshot.js';
+import { startMetricsServer } from '../metrics/server.js';
+import { KubeSource } from '../sources/kube/source.js';
+import type { RetryOptions } from '../status/kube-retry.js';
+import { componentLogger, type Logger } from '../util/log.js';
+import { WebhookServer } from '../webhook/server.js';
+import { ControllerReconciler } from './controller-reconciler.js';
+
+export interface ControllerOptions {
+  kubeConfig: KubeConfig;
+  namespace: string;
+  lbClass?: string;
+  logger: Logger;
+  registry?: Registry;
+  /** /metrics port; undefined = no server, 0 = any free port */
+  metricsPort?: number;
+  /** /healthz, /readyz port; undefined = no server */
+  healthPort?: number;
+  healthHost?: string;
+  /** serve the admission webhooks in-process */
+  webhook?: { port: number; certDir: string; host?: string };
+  debounceMs?: number;
+  retry?: RetryOptions;
+  writeConcurrency?: number;
+  announcedCondition?: boolean;
+  /** ConfigurationState is owner-referenced to this Pod when known */
+  owner?: OwnerReference;
+}
+
+export interface ControllerHandle {
+  reconciler: ControllerReconciler;
+  source: KubeSource;
+  registry: Registry;
+  metricsPort?: number;
+  healthPort?: number;
+  webhookPort?: number;
+  /** resolves after the first full pass over every Service */
+  firstPass: Promise<void>;
+  /** resolves when no reconcile runs or waits */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function runController(o: ControllerOptions): Promise<ControllerHandle> {
+  const log = componentLogger(o.logger, 'main.go');
+  const registry = o.registry ?? new Registry();
+  if (!o.registry) collectDefaultMetrics({ register: registry });
+  const reconciler = new ControllerReconciler({
+    kubeConfig: o.kubeConfig, namespace: o.namespace, lbClass: o.lbClass, logger: componentLogger(o.logger, 'service_controller.go'),
+    registry, retry: o.retry, writeConcurrency: o.writeConcurrency, announcedCondition: o.announcedCondition, owner: o.owner,
+  });
+  const source = new KubeSource({ kubeConfig: o.kubeConfig, namespace: o.namespace, debounceMs: o.debounceMs, logger: componentLogger(o.logger, 'kube-source') });
+  log.info({ version: '0.1.0', namespace: o.namespace, lbClass: o.lbClass ?? '' }, 'MetalLB-ts controller starting');
+
+  let running: Promise<void> | undefined;
+  let pending: Snapshot | undefined;
+  let firstDone = false;
+  let resolveFirst!: () => void;
+  const firstPass = new Promise<void>((r) => (resolveFirst = r));
+  const pump = (): Promise<void> => {
+    if (running) return running;
+    running = (async () => {
+      while (pending) {
+        const snap = pending;
+        pending = undefined;
+        try {
+          await reconciler.reconcile(snap);
+        } catch (err) {
+          log.error({ op: 'reconcile', error: (err as Error).message }, 'reconcile failed');
+        }
+        if (!firstDone) {
+          firstDone = true;
+          resolveFirst();
+        }
+      }
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  const submit = (snap: Snapshot) => {
+    pending = snap;
+    void pump();
+  };
+
+  let webhook: WebhookServer | undefined;
+  let webhookPort: number | undefined;
+  if (o.webhook) {
+    webhook = new WebhookServer({
+      namespace: o.namespace, certDir: o.webhook.certDir, logger: componentLogger(o.logger, 'webhook.go'),
+      // Admission answers only once every cache has listed, so it never judges against a partial view.
+      lister: async () => {
+        await source.synced;
+        return source.snapshot();
+      },
+    });
+    webhookPort = await webhook.listen(o.webhook.port, o.webhook.host);
+    log.info({ op: 'startup', port: webhookPort }, 'webhook server listening');
+  }
+  const metrics = o.metricsPort === undefined ? undefined : await startMetricsServer({ port: o.metricsPort, registry });
+  const health = o.healthPort === undefined ? undefined : await startMetricsServer({ port: o.healthPort, host: o.healthHost, registry, ready: () => firstDone });
+
+  source.start();
+  // Order matters (P7): every cache synced, then every existing assignment loaded, then allocation.
+  void source.synced.then(() => {
+    const snap = source.snapshot();
+    reconciler.seed(snap);
+    source.on('change', submit);
+    submit(snap);
+  });
+
+  return {
+    reconciler, source, registry, metricsPort: metrics?.port, healthPort: health?.port, webhookPort, firstPass,
+    async idle() {
+      await firstPass;
+      while (running || pending) await pump();
+    },
+    async stop() {
+      source.removeAllListeners('change');
+      await source.stop();
+      pending = undefined;
+      await running;
+      await webhook?.close();
+      await metrics?.close();
+      await health?.close();
+    },
+  };
+}
+
+/** The Pod this process runs in, from the downward API (METALLB_POD_NAME / METALLB_POD_UID). */
+export function podOwner(env: NodeJS.ProcessEnv = process.env): OwnerReference | undefined {
+  const name = env.METALLB_POD_NAME;
+  const uid = env.METALLB_POD_UID;
+  return name && uid ? { apiVersion: 'v1', kind: 'Pod', name, uid } : undefined;
+}
