@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .description('say which nodes announce a Service (BGP peers, prefixes, layer 2 winner) and why the others do not')
     .argument('<paths...>', 'YAML files or folders holding the Kubernetes objects')
     .requiredOption('--service <ns/name>', 'the Service to explain')
-    .option('--node <name...>', 'plan only these nodes (default: every Node in the objects)')
+    .option('--node <name>', 'plan only this node; repeat for several (default: every Node in the objects)', (v: string, acc: string[] = []) => [...acc, v])
     .option('--json', 'print JSON for machines')
     .option('--lb-class <class>', 'handle Services of this loadBalancerClass (default: only Services without a class)')
     .option('--ignore-exclude-lb', 'let nodes labelled node.kubernetes.io/exclude-from-external-load-balancers announce')
