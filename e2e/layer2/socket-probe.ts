@@ -5,7 +5,10 @@
 //   {"send": "id", "hex": "..."}                 send a frame
 //   {"join" | "drop": "id", "mac": "..."}        link-layer multicast membership
 //   {"mcast": true}                              -> {"groups": [...]} this namespace's eth0 link groups
-//   {"armThrow": "id"} / {"armOrder": "id"}      the next frame's callback throws / records callback ordering
+//   {"armThrow": "id"}                           the next frame's callback throws
+//   {"armTick": "id"}                            the next frame queues a nextTick and a promise job; the one
+//                                                after records whether they had run by then
+//   {"sendTwice": "id", "hex": "..."}             send a frame twice back to back (both queue before we wake)
 //   {"report": true}                             -> {"uncaught": [...], "order": [...]}
 //   {"close": "id"}                              close; then {"send"...} answers the error
 //   {"openBad": "ifname"}                        -> {"error": message, "code": code}
@@ -18,7 +21,8 @@ const received = new Map<string, string[]>();
 const uncaught: string[] = [];
 const order: string[] = [];
 let throwOn: string | undefined;
-let orderOn: string | undefined;
+let tickOn: string | undefined;
+let tickStage = 0;
 
 process.on('uncaughtException', (e) => {
   uncaught.push(e.message);
@@ -30,13 +34,17 @@ function answer(obj: object): void {
 
 function onFrame(id: string, frame: Buffer): void {
   received.get(id)!.push(frame.toString('hex'));
-  if (orderOn === id) {
-    orderOn = undefined;
-    // MakeCallback runs the nextTick queue and microtasks as the callback returns, before any
-    // immediate; a plain call from a libuv callback would leave them waiting.
-    process.nextTick(() => order.push('nextTick'));
-    void Promise.resolve().then(() => order.push('promise'));
-    setImmediate(() => order.push('immediate'));
+  if (tickOn === id) {
+    // MakeCallback runs the nextTick queue and microtasks as each callback returns, so they have
+    // run before the next frame of the same drain is delivered; with a plain call they wait.
+    if (tickStage === 0) {
+      tickStage = 1;
+      process.nextTick(() => order.push('nextTick'));
+      void Promise.resolve().then(() => order.push('promise'));
+    } else {
+      order.push('second frame');
+      tickOn = undefined;
+    }
   }
   if (throwOn === id) {
     throwOn = undefined;
@@ -82,8 +90,15 @@ function handle(cmd: Record<string, string>): void {
     throwOn = cmd.armThrow;
     return answer({});
   }
-  if (cmd.armOrder) {
-    orderOn = cmd.armOrder;
+  if (cmd.armTick) {
+    tickOn = cmd.armTick;
+    tickStage = 0;
+    return answer({});
+  }
+  if (cmd.sendTwice) {
+    const f = Buffer.from(cmd.hex, 'hex');
+    sockets.get(cmd.sendTwice)!.send(f);
+    sockets.get(cmd.sendTwice)!.send(f);
     return answer({});
   }
   if (cmd.report) return answer({ uncaught, order });
