@@ -2,7 +2,7 @@
 // gathers, for people and machines, which nodes announce it, how and to whom, and why the others
 // do not. Pure; src/cli/explain.ts does the loading and printing.
 import type { Service } from '../api/core.js';
-import { parseIP } from '../api/ip.js';
+import { enclosingPrefix, parseIP, prefixContains } from '../api/ip.js';
 import { objectKey } from '../api/meta.js';
 import type { Snapshot } from '../api/snapshot.js';
 import { buildNodeBGPIntent } from '../bgp/intent.js';
@@ -98,7 +98,7 @@ export function explainService(input: ExplainInput): ServiceExplanation {
   out.handled = true;
   const alloc = input.allocation?.get(input.service);
   if (alloc && 'error' in alloc && !hadStatus) out.allocationError = alloc.error;
-  const snapshot = input.allocation ? withAllocatedStatus(input.snapshot, input.allocation) : input.snapshot;
+  const snapshot = relevantPart(input.allocation ? withAllocatedStatus(input.snapshot, input.allocation) : input.snapshot, input);
   const nodeNames = input.nodes ?? snapshot.nodes.map((n) => n.metadata.name).sort();
 
   for (const node of nodeNames) {
@@ -121,6 +121,24 @@ export function explainService(input: ExplainInput): ServiceExplanation {
     out.errors.push(...plan.errors.map((e) => `node ${node}: ${e}`));
   }
   return out;
+}
+
+/**
+ * The snapshot reduced to what can change this Service's answer: its own decisions never depend on
+ * other Services, and the attributes of its prefixes only on Services whose IPs fall inside them
+ * (an aggregate shared with a neighbour). Keeps explain fast on clusters with thousands of Services.
+ */
+function relevantPart(snapshot: Snapshot, input: ExplainInput): Snapshot {
+  const svc = snapshot.services.find((s) => objectKey(s) === input.service);
+  const ips = (svc?.status?.loadBalancer?.ingress ?? []).map((i) => parseIP(i.ip ?? '')).filter((ip) => ip !== undefined);
+  const pools = [...input.config.pools.values()].filter((p) => ips.some((ip) => p.cidrs.some((c) => prefixContains(c.prefix, ip))));
+  const aggregates = pools.flatMap((p) => p.bgpAdvertisements).flatMap((ad) =>
+    ips.map((ip) => enclosingPrefix(ip, ip.family === 4 ? ad.aggregationLength : ad.aggregationLengthV6)));
+  const keep = (s: Service): boolean => objectKey(s) === input.service || (s.status?.loadBalancer?.ingress ?? []).some((i) => {
+    const ip = parseIP(i.ip ?? '');
+    return !!ip && aggregates.some((a) => prefixContains(a, ip));
+  });
+  return { ...snapshot, services: snapshot.services.filter(keep) };
 }
 
 function verdict(node: string, d: { announced: boolean; reason?: Reason; detail?: string }): NodeVerdict {

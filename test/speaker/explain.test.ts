@@ -92,4 +92,21 @@ describe('explainService', () => {
     expect(text).toContain('Layer 2: node-c announces on all interfaces');
     expect(text).toContain('node-a: not announced [notOwner] node node-c won the election');
   });
+
+  test('attributes a shared IP really carries, merged from the other Service using it', () => {
+    const shared = pool('p', ['192.0.2.0/24'], {
+      bgp: [bgpAd('all', { communities: ['65000:10'] }), bgpAd('gold', { serviceSelectors: [{ matchLabels: { tier: 'gold' } }], communities: ['65000:1'] })],
+    });
+    const c = config({ pools: [shared], peers: [peer('r1', { address: '198.51.100.1' })] });
+    const ann = { annotations: { 'metallb.io/allow-shared-ip': 'k' } };
+    const snap = snapshot({
+      services: [service('ns/gold', ['192.0.2.5'], { ...ann, labels: { tier: 'gold' } }), service('ns/plain', ['192.0.2.5'], ann), service('ns/other', ['192.0.2.9'])],
+      nodes: [node('node-a')],
+      endpointSlices: [slice('ns/gold', [['node-a']]), slice('ns/plain', [['node-a']]), slice('ns/other', [['node-a']])],
+    });
+    const e = explainService({ config: c, snapshot: snap, service: 'ns/plain' });
+    expect(e.bgp[0].peers).toEqual([
+      { peer: 'r1', neighbor: '198.51.100.1', remoteAS: '64513', vrf: '', prefixes: [{ prefix: '192.0.2.5/32', localPref: 0, communities: ['65000:1', '65000:10'] }] },
+    ]);
+  });
 });
