@@ -67,9 +67,9 @@ function arpRequest(targetIP: string, ethDst = 'ff:ff:ff:ff:ff:ff'): Buffer {
   });
 }
 
-function neighborSolicitation(target: string, withLLA = true): Buffer {
+function neighborSolicitation(target: string, withLLA = true, ethDst = '33:33:ff:00:00:10'): Buffer {
   return encodeNdpFrame({
-    ethDst: '33:33:ff:00:00:10', ethSrc: CLIENT_MAC, src: 'fe80::b01', dst: 'ff02::1:ff00:10', hopLimit: 255,
+    ethDst, ethSrc: CLIENT_MAC, src: 'fe80::b01', dst: 'ff02::1:ff00:10', hopLimit: 255,
     message: { type: 'ns', target, ...(withLLA ? { sourceLLA: CLIENT_MAC } : {}) },
   });
 }
@@ -147,11 +147,14 @@ describe('NDP responder', () => {
     s.onFrame(neighborSolicitation('2001:db8::10'));
     s.onFrame(neighborSolicitation('2001:db8::10', false));
     s.onFrame(neighborSolicitation('2001:db8::11'));
-    expect(s.sent.map((f) => decodeNdpFrame(f))).toEqual([{
+    s.onFrame(neighborSolicitation('2001:db8::10', true, '02:00:00:00:ff:ff')); // unicast to another host
+    s.onFrame(neighborSolicitation('2001:db8::10', true, eth0.mac)); // unicast to us (reachability probe): answered
+    const na = {
       ethDst: CLIENT_MAC, ethSrc: eth0.mac, src: '2001:db8::10', dst: 'fe80::b01', hopLimit: 255,
       message: { type: 'na', router: false, solicited: true, override: false, target: '2001:db8::10', targetLLA: eth0.mac },
-    }]);
-    expect(await t.metric('metallb_layer2_responses_sent', '2001:db8::10')).toBe(1);
+    };
+    expect(s.sent.map((f) => decodeNdpFrame(f))).toEqual([na, na]);
+    expect(await t.metric('metallb_layer2_responses_sent', '2001:db8::10')).toBe(2);
   });
 
   test('solicited-node groups are refcounted: two IPs in one group join once and leave once', async () => {

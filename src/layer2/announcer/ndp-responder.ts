@@ -1,5 +1,6 @@
 // Answers Neighbor Solicitations for announced IPv6 service IPs on one interface (spec 7.3), and
 // keeps the interface listening to the solicited-node groups of those IPs.
+import { isMulticastMAC } from '../frames/addr.js';
 import { multicastMAC, solicitedNodeAddress } from '../frames/ipv6.js';
 import { decodeNdpFrame, solicitedAdvertisementFrame, unsolicitedAdvertisementFrame } from '../frames/ndp.js';
 import type { QualifiedInterface } from '../interfaces.js';
@@ -22,6 +23,8 @@ export class NdpResponder implements Responder {
   private onFrame(frame: Buffer): void {
     const f = decodeNdpFrame(frame);
     if (!f || f.message.type !== 'ns') return;
+    // Solicitations come to a solicited-node group or, for reachability checks, to our own MAC.
+    if (f.ethDst !== this.iface.mac && !isMulticastMAC(f.ethDst)) return;
     // Without a source link-layer address we would have to resolve the sender first (and a DAD probe
     // from :: has none): upstream answers only solicitations that carry one.
     const lla = f.message.sourceLLA;

@@ -21,6 +21,11 @@ export function formatMAC(bytes: Uint8Array): string {
 // route on every request; anything else goes through the general parser.
 const DOTTED_QUAD = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
+/** Group bit set: broadcast and multicast destinations (e.g. 33:33:ff:xx:xx:xx). */
+export function isMulticastMAC(mac: string): boolean {
+  return (Number.parseInt(mac.slice(0, 2), 16) & 1) === 1;
+}
+
 /** Bytes of an IPv4 (4) or IPv6 (16) address in network order. */
 export function ipBytes(ip: string): Buffer {
   const quad = DOTTED_QUAD.exec(ip);
