@@ -2,7 +2,8 @@
 //   - 10,000 Services over 100 IPv4 pools (/25 each, tried by name: early pools fill up first),
 //   - 10,000 Services from one IPv6 /64 pool,
 //   - the restart case: the same 10,000 Services again, now holding their IPs in status,
-//   - a mix: 10,000 dual-stack and shared-IP Services over 100 dual pools.
+//   - a mix: 10,000 dual-stack and shared-IP Services over 100 dual pools,
+//   - 10,000 Services with one sharing key and the same port (none can share).
 // Each case runs the whole controller decision per Service (allocateAll -> convergeService ->
 // Allocator), as the controller does at start-up, and the bare Allocator.allocate loop.
 //
@@ -138,6 +139,18 @@ results.push(
     if (bad) return bad;
     const distinct = new Set([...out.values()].flatMap((e) => ('ips' in e ? e.ips : [])));
     return distinct.size === (SERVICES / 4) * 2 ? undefined : `expected ${(SERVICES / 4) * 2} distinct IPs, got ${distinct.size}`;
+  }),
+);
+
+// Everyone uses one sharing key and the same port: no two can share, each needs its own IP.
+// A naive "try every shared address" scan is quadratic here.
+const oneKeySamePort = Array.from({ length: SERVICES }, (_, i) => service(i, { share: 'everyone', port: 80 }));
+results.push(
+  measure(`${SERVICES} Services with one sharing key and the same port (allocateAll)`, () => allocateAll(config([pool('wide', ['10.128.0.0/16'])]), { ...emptySnapshot(), services: oneKeySamePort }), (out) => {
+    const bad = allAllocated(out);
+    if (bad) return bad;
+    const distinct = new Set([...out.values()].flatMap((e) => ('ips' in e ? e.ips : [])));
+    return distinct.size === SERVICES ? undefined : `expected ${SERVICES} distinct IPs, got ${distinct.size}`;
   }),
 );
 

@@ -38,6 +38,14 @@ interface AddressUse {
   ports: Map<string, string>;
 }
 
+/** Addresses used under one (sharing key, backend key), and on how many of them each port is taken. */
+interface SharingGroup {
+  ips: Set<string>;
+  portUse: Map<string, number>;
+}
+
+const groupKey = (k: ShareKey): string => `${k.sharing}\n${k.backend}`;
+
 interface CidrEntry {
   first: bigint;
   last: bigint;
@@ -66,8 +74,8 @@ export class Allocator {
   private allocs = new Map<string, Alloc>();
   private uses = new Map<string, AddressUse>();
   private used: Record<Family, UsedRanges> = { 4: new UsedRanges(), 6: new UsedRanges() };
-  /** sharing key -> addresses whose users carry it, to find shareable addresses without scanning */
-  private bySharingKey = new Map<string, Set<string>>();
+  /** (sharing key, backend key) -> addresses whose users carry it, to find shareable addresses without scanning */
+  private groups = new Map<string, SharingGroup>();
   /** pool -> distinct addresses in use per family */
   private inUse = new Map<string, Record<Family, number>>();
   /** autoAssign pools with serviceAllocation, by priority then name (filtered per Service) */
@@ -229,9 +237,11 @@ export class Allocator {
     for (const t of alloc.texts) {
       const use = this.uses.get(t);
       if (!use) continue;
+      this.unindex(t, use);
       use.users.delete(svc);
       for (const p of alloc.ports) if (use.ports.get(p) === svc) use.ports.delete(p);
       if (use.users.size === 0) this.forget(t, use);
+      else this.index(t, use);
     }
     return true;
   }
@@ -246,36 +256,43 @@ export class Allocator {
         this.uses.set(t, use);
         this.used[ip.family].add(ip.value);
         this.counter(alloc.pool)[ip.family]++;
-      } else if (use.key.sharing !== alloc.key.sharing) {
-        this.unindexSharing(t, use.key.sharing);
+      } else {
+        this.unindex(t, use);
       }
       use.key = alloc.key;
-      this.indexSharing(t, use.key.sharing);
       use.users.add(svc);
       for (const p of alloc.ports) use.ports.set(p, svc);
+      this.index(t, use);
     });
   }
 
   private forget(text: string, use: AddressUse): void {
     this.uses.delete(text);
     this.used[use.ip.family].delete(use.ip.value);
-    this.unindexSharing(text, use.key.sharing);
     const c = this.inUse.get(use.pool);
     if (c) c[use.ip.family]--;
   }
 
-  private indexSharing(text: string, sharing: string): void {
-    if (!sharing) return;
-    let set = this.bySharingKey.get(sharing);
-    if (!set) this.bySharingKey.set(sharing, (set = new Set()));
-    set.add(text);
+  /** Adds the address and its taken ports to its sharing group (addresses without a key have none). */
+  private index(text: string, use: AddressUse): void {
+    if (!use.key.sharing) return;
+    const k = groupKey(use.key);
+    let g = this.groups.get(k);
+    if (!g) this.groups.set(k, (g = { ips: new Set(), portUse: new Map() }));
+    g.ips.add(text);
+    for (const p of use.ports.keys()) g.portUse.set(p, (g.portUse.get(p) ?? 0) + 1);
   }
 
-  private unindexSharing(text: string, sharing: string): void {
-    if (!sharing) return;
-    const set = this.bySharingKey.get(sharing);
-    set?.delete(text);
-    if (set && set.size === 0) this.bySharingKey.delete(sharing);
+  private unindex(text: string, use: AddressUse): void {
+    const k = groupKey(use.key);
+    const g = this.groups.get(k);
+    if (!g || !g.ips.delete(text)) return;
+    for (const p of use.ports.keys()) {
+      const n = (g.portUse.get(p) ?? 0) - 1;
+      if (n > 0) g.portUse.set(p, n);
+      else g.portUse.delete(p);
+    }
+    if (g.ips.size === 0) this.groups.delete(k);
   }
 
   private counter(pool: string): Record<Family, number> {
@@ -432,9 +449,14 @@ export class Allocator {
     return best;
   }
 
-  /** Used addresses that might still be open to this Service: same sharing key, or its own. */
+  /**
+   * Used addresses that might still be open to this Service: those of its sharing group, or its
+   * own. When one of its ports is taken on every address of the group (many Services with one key
+   * and the same port), none can be, and the group is skipped without a scan.
+   */
   private *shareCandidates(req: ServiceRequest): Iterable<string> {
-    if (req.sharingKey) yield* this.bySharingKey.get(req.sharingKey) ?? [];
+    const g = req.sharingKey ? this.groups.get(groupKey({ sharing: req.sharingKey, backend: req.backendKey })) : undefined;
+    if (g && req.ports.every((p) => (g.portUse.get(p) ?? 0) < g.ips.size)) yield* g.ips;
     yield* this.allocs.get(req.key)?.texts ?? [];
   }
 
