@@ -13,6 +13,8 @@ const registrations: Array<() => Promise<{ register: Register }>> = [
   () => import('./standalone.js'),
   () => import('./render.js'),
   () => import('./must-gather.js'),
+  () => import('./controller.js'),
+  () => import('./speaker.js'),
 ];
 
 export async function main(argv: string[]): Promise<void> {

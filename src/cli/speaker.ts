@@ -1,0 +1,65 @@
+// `metallb-ts speaker`: announce this node's share of the LoadBalancer IPs (see src/roles/speaker.ts).
+import type { Command } from 'commander';
+import { addMembershipOptions, membershipSettings } from '../layer2/membership/index.js';
+import { podOwner } from '../roles/controller.js';
+import { runSpeaker } from '../roles/speaker.js';
+import { resolveNamespace } from '../sources/kube/namespace.js';
+import { createLogger, parseLogLevel } from '../util/log.js';
+import { kubeConfigFrom, port } from './controller.js';
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('speaker')
+    .description('announce LoadBalancer IPs from this node by BGP (driving FRR) and layer 2 (ARP/NDP), with status objects and events')
+    .option('--node <name>', 'this node\'s name (env METALLB_NODE_NAME)', process.env.METALLB_NODE_NAME)
+    .option('--namespace <ns>', 'the MetalLB namespace (default: METALLB_NAMESPACE, else the pod namespace)')
+    .option('--lb-class <name>', 'handle only Services of this loadBalancerClass (default: only Services without a class)')
+    .option('--log-level <level>', 'all, debug, info, warn, error or none', 'info')
+    .option('--port <port>', 'metrics port (0 = off)', '9120')
+    .option('--health-probe-port <port>', 'port of /healthz and /readyz on 127.0.0.1', '17472')
+    .option('--vtysh-pathspace <name>', 'FRR pathspace to drive (vtysh -N); default: the default FRR instance', '')
+    .option('--frr-config-file <path>', 'where the full frr.conf is written for FRR restarts', '/etc/frr/frr.conf')
+    .option('--bgp-debounce-ms <ms>', 'coalescing window after an FRR apply', '75')
+    .option('--no-bgp', 'do not drive FRR (layer 2 only)')
+    .option('--no-layer2', 'do not answer ARP/NDP (BGP only)')
+    .option('--ml-labels <selector>', 'membership: label selector of the speaker Pods whose IPs are the members (default: the Nodes\' InternalIPs)')
+    .option('--ignore-exclude-lb', 'also announce from nodes labelled node.kubernetes.io/exclude-from-external-load-balancers')
+    .option('--exclude-interfaces <regex...>', 'interfaces never used for layer 2 (default: upstream\'s list)')
+    .option('--kubeconfig <path>', 'kubeconfig file (default: in-cluster, else KUBECONFIG or ~/.kube/config)');
+  addMembershipOptions(cmd);
+  cmd.action(async (opts: Record<string, unknown>) => {
+    try {
+      if (!opts.node) throw new Error('the speaker needs its Node name: pass --node NAME or set METALLB_NODE_NAME');
+      const logLevel = parseLogLevel(String(opts.logLevel));
+      const metricsPort = port('--port', opts.port);
+      const debounce = Number(opts.bgpDebounceMs);
+      if (!Number.isInteger(debounce) || debounce < 0) throw new Error(`--bgp-debounce-ms "${String(opts.bgpDebounceMs)}" is invalid: use an integer >= 0`);
+      const handle = await runSpeaker({
+        kubeConfig: kubeConfigFrom(opts.kubeconfig as string | undefined),
+        namespace: resolveNamespace(opts.namespace as string | undefined),
+        node: String(opts.node),
+        lbClass: opts.lbClass as string | undefined,
+        logger: createLogger(logLevel),
+        logLevel,
+        bgp: opts.bgp !== false,
+        layer2: opts.layer2 !== false,
+        vtyshPathspace: String(opts.vtyshPathspace ?? ''),
+        frrConfigFile: String(opts.frrConfigFile),
+        bgpDebounceMs: debounce,
+        membership: membershipSettings(opts),
+        memberLabels: opts.mlLabels as string | undefined,
+        metricsPort: metricsPort === 0 ? undefined : metricsPort,
+        healthPort: port('--health-probe-port', opts.healthProbePort),
+        owner: podOwner(),
+        ignoreExcludeLB: opts.ignoreExcludeLb === true,
+        excludeInterfaces: opts.excludeInterfaces as string[] | undefined,
+      });
+      const shutdown = () => void handle.stop().then(() => process.exit(0));
+      process.once('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+    } catch (err) {
+      process.stderr.write(`metallb-ts speaker: ${(err as Error).message}\n`);
+      process.exit(1);
+    }
+  });
+}

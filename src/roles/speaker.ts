@@ -1,0 +1,271 @@
+// `metallb-ts speaker` in a cluster: the kube source feeds the per-node config (buildConfig with
+// this node) and the Services with the IPs the controller wrote into the shared SpeakerLoop (FRR
+// applier + layer 2 announcer + metallb_speaker_announced + serviceAnnounced/serviceWithdrawn logs).
+// Around it: ConfigurationState speaker-<node>, ServiceBGPStatus/ServiceL2Status, nodeAssigned
+// events, membership among speakers, FRR metrics.
+//
+// Tests and labs can inject `applier` / `announcer` (anything with update() / setAnnouncements()):
+// the speaker then plans and publishes status exactly as with FRR and packet sockets, which is how
+// test/kube-roles checks ServiceBGPStatus without an FRR daemon.
+import { hostname as osHostname } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { OwnerReference } from '../api/meta.js';
+import { objectKey } from '../api/meta.js';
+import type { Snapshot } from '../api/snapshot.js';
+import { buildConfig } from '../config/build.js';
+import { formatConfigError, type Config } from '../config/types.js';
+import { FrrApplier, pidProbe } from '../frr/applier.js';
+import { registerFrrMetrics } from '../frr/read/metrics.js';
+import { Vtysh } from '../frr/vtysh.js';
+import { Announcer } from '../layer2/announcer/announcer.js';
+import { membersFromNodes, readSecretFile, UdpMembership, type MemberAddress, type MembershipSettings } from '../layer2/membership/index.js';
+import { configMetrics } from '../metrics/product.js';
+import { startMetricsServer } from '../metrics/server.js';
+import type { NodePlan } from '../speaker/types.js';
+import { KubeSource } from '../sources/kube/source.js';
+import { AnnounceStatusWriter } from '../status/kube-announce-status.js';
+import { ConfigStateWriter } from '../status/kube-config-state.js';
+import { EventRecorder, serviceTarget } from '../status/kube-events.js';
+import { WriteCounter, describeError, type RetryOptions } from '../status/kube-retry.js';
+import { componentLogger, type Logger, type LogLevel } from '../util/log.js';
+import { SpeakerLoop } from './speaker-loop.js';
+import { SpeakerPublisher } from './speaker-status.js';
+
+export interface SpeakerOptions {
+  kubeConfig: KubeConfig;
+  namespace: string;
+  node: string;
+  hostname?: string;
+  lbClass?: string;
+  logger: Logger;
+  logLevel: LogLevel;
+  registry?: Registry;
+  bgp: boolean;
+  layer2: boolean;
+  /** injected BGP data plane (tests); default: FrrApplier over vtysh when bgp is on */
+  applier?: Pick<FrrApplier, 'update'>;
+  /** injected layer 2 data plane (tests); default: the packet-socket Announcer when layer2 is on */
+  announcer?: Pick<Announcer, 'setAnnouncements'>;
+  vtyshPathspace?: string;
+  frrConfigFile?: string;
+  bgpDebounceMs?: number;
+  membership?: MembershipSettings;
+  /** label selector of the speaker Pods (memberlist --ml-labels); unset: members are the Nodes */
+  memberLabels?: string;
+  metricsPort?: number;
+  /** /healthz, /readyz on 127.0.0.1 */
+  healthPort?: number;
+  owner?: OwnerReference;
+  debounceMs?: number;
+  retry?: RetryOptions;
+  ignoreExcludeLB?: boolean;
+  excludeInterfaces?: string[];
+}
+
+export interface SpeakerHandle {
+  loop: SpeakerLoop;
+  source: KubeSource;
+  registry: Registry;
+  writes: WriteCounter;
+  metricsPort?: number;
+  healthPort?: number;
+  firstPass: Promise<void>;
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
+  const log = componentLogger(o.logger, 'main.go');
+  const registry = o.registry ?? new Registry();
+  if (!o.registry) collectDefaultMetrics({ register: registry });
+  const cfgMetrics = configMetrics(registry);
+  const writes = new WriteCounter();
+  log.info({ version: '0.1.0', node: o.node, namespace: o.namespace, bgp: o.bgp, layer2: o.layer2 }, 'MetalLB-ts speaker starting');
+
+  let frr: FrrApplier | undefined;
+  let applier = o.bgp ? o.applier : undefined;
+  if (o.bgp && !applier) {
+    const vtysh = new Vtysh({ pathspace: o.vtyshPathspace ?? '' });
+    frr = new FrrApplier({
+      vtysh, configPath: o.frrConfigFile ?? '/etc/frr/frr.conf', stateProbe: pidProbe(join('/var/run/frr', o.vtyshPathspace ?? '')),
+      debounceMs: o.bgpDebounceMs, logger: componentLogger(o.logger, 'frr.go'), registry,
+    });
+    applier = frr;
+    registerFrrMetrics({ vtysh, registry, logger: componentLogger(o.logger, 'frr-metrics') });
+  }
+  let ownAnnouncer: Announcer | undefined;
+  let announcer = o.layer2 ? o.announcer : undefined;
+  if (o.layer2 && !announcer) {
+    ownAnnouncer = new Announcer({ registry, logger: componentLogger(o.logger, 'announcer.go'), excludePatterns: o.excludeInterfaces });
+    try {
+      await ownAnnouncer.start();
+      announcer = ownAnnouncer;
+    } catch (err) {
+      log.error({ op: 'startLayer2', error: (err as Error).message }, 'layer 2 disabled: the packet sockets could not be opened');
+      ownAnnouncer = undefined;
+    }
+  }
+
+  const events = new EventRecorder({ kubeConfig: o.kubeConfig, component: 'metallb-speaker', host: o.node, logger: o.logger, writes, retry: o.retry });
+  const statusWriter = new AnnounceStatusWriter({ kubeConfig: o.kubeConfig, namespace: o.namespace, node: o.node, owner: o.owner, logger: o.logger, writes, retry: o.retry });
+  const configState = new ConfigStateWriter(o.kubeConfig, { namespace: o.namespace, component: 'speaker', node: o.node, owner: o.owner }, writes, o.retry);
+  const publisher = new SpeakerPublisher({ bgp: applier !== undefined, layer2: announcer !== undefined });
+
+  let snapshot: Snapshot | undefined;
+  let publishing = Promise.resolve();
+  const publish = (plan: NodePlan) => {
+    const out = publisher.publish(plan);
+    const snap = snapshot;
+    publishing = publishing.then(async () => {
+      for (const s of out.started) {
+        const svc = snap?.services.find((x) => objectKey(x) === s.service);
+        if (svc) await events.record(serviceTarget(svc), 'Normal', 'nodeAssigned', `announcing from node ${JSON.stringify(o.node)} with protocol ${JSON.stringify(s.protocol)}`);
+      }
+      await statusWriter.sync(out.statuses, out.wonL2);
+    }).catch((err: unknown) => log.error({ op: 'status', error: describeError(err) }, 'could not publish announcement status'));
+  };
+
+  let membership: UdpMembership | undefined;
+  const loop = new SpeakerLoop({
+    node: o.node, hostname: o.hostname ?? osHostname(), logLevel: o.logLevel, lbClass: o.lbClass, ignoreExcludeLB: o.ignoreExcludeLB,
+    logger: componentLogger(o.logger, 'main.go'), registry, applier, announcer,
+    members: o.membership ? () => membership?.liveMembers() ?? new Set([o.node]) : undefined,
+    onPlan: publish,
+  });
+
+  let nodeConfig: Config | undefined;
+  const reconcile = async (snap: Snapshot) => {
+    cfgMetrics.updates.inc();
+    snapshot = snap;
+    const built = buildConfig(snap, { node: o.node, namespace: o.namespace });
+    if (!built.ok) {
+      const lines = [...new Set(built.errors.map(formatConfigError))];
+      for (const e of lines) log.error({ op: 'setConfig', error: e }, 'failed to parse the configuration');
+      cfgMetrics.stale.set(1);
+      cfgMetrics.updateErrors.inc();
+      const pool = built.errors.filter((e) => e.kind === 'IPAddressPool').map(formatConfigError);
+      const other = built.errors.filter((e) => e.kind !== 'IPAddressPool').map(formatConfigError);
+      await writeState([...new Set(other)], [...new Set(pool)]);
+      if (!nodeConfig) return;
+    } else {
+      nodeConfig = built.config;
+      cfgMetrics.stale.set(0);
+      cfgMetrics.loaded.set(1);
+      await writeState([], []);
+    }
+    if (o.membership) await ensureMembership(snap);
+    loop.update(nodeConfig, snap);
+  };
+  const writeState = async (config: string[], pool: string[]) => {
+    try {
+      await configState.write([{ type: 'configReconcilerValid', errors: config }, { type: 'poolReconcilerValid', errors: pool }]);
+    } catch (err) {
+      log.warn({ op: 'configurationState', error: describeError(err) }, 'could not write ConfigurationState');
+    }
+  };
+
+  // Members: the speaker Pods (by label, refreshed every minute) or, without labels, the Nodes.
+  let podMembers: MemberAddress[] | undefined;
+  let podsListedAt = 0;
+  const core = o.kubeConfig.makeApiClient(CoreV1Api);
+  const ensureMembership = async (snap: Snapshot) => {
+    const ms = o.membership!;
+    let members: MemberAddress[];
+    if (o.memberLabels) {
+      if (!podMembers || Date.now() - podsListedAt > 60_000) {
+        try {
+          const pods = await core.listNamespacedPod({ namespace: o.namespace, labelSelector: o.memberLabels });
+          podMembers = pods.items
+            .filter((p) => p.spec?.nodeName && p.status?.podIP)
+            .map((p) => ({ name: p.spec!.nodeName!, address: p.status!.podIP!, port: ms.port }))
+            .sort((a, b) => a.name.localeCompare(b.name));
+          podsListedAt = Date.now();
+        } catch (err) {
+          log.warn({ op: 'membership', error: describeError(err) }, 'could not list speaker pods');
+        }
+      }
+      members = podMembers ?? [];
+    } else {
+      members = membersFromNodes(snap.nodes, ms.bindAddress?.includes(':') ? 6 : 4, ms.port);
+    }
+    if (!membership) {
+      const bind = ms.bindAddress ?? members.find((m) => m.name === o.node)?.address;
+      if (!bind) {
+        log.error({ op: 'membership' }, `membership needs this node's address: pass --ml-bind-addr or give Node ${o.node} an InternalIP`);
+        return;
+      }
+      membership = await UdpMembership.start({
+        name: o.node, bindAddress: bind, port: ms.port, memberPort: ms.port,
+        key: await readSecretFile(ms.secretFile), timings: ms.timings, registry, logger: o.logger,
+      });
+      membership.onLiveChange((live, e) => {
+        log.info({ event: 'memberChanged', member: e.name, state: e.state, live: [...live].sort() }, 'membership changed');
+        loop.membershipChanged();
+      });
+    }
+    membership.setMembers(members);
+  };
+
+  const source = new KubeSource({ kubeConfig: o.kubeConfig, namespace: o.namespace, debounceMs: o.debounceMs, logger: componentLogger(o.logger, 'kube-source') });
+  let running: Promise<void> | undefined;
+  let pending: Snapshot | undefined;
+  let firstDone = false;
+  let resolveFirst!: () => void;
+  const firstPass = new Promise<void>((r) => (resolveFirst = r));
+  const pump = (): Promise<void> => {
+    if (running) return running;
+    running = (async () => {
+      while (pending) {
+        const snap = pending;
+        pending = undefined;
+        try {
+          await reconcile(snap);
+        } catch (err) {
+          log.error({ op: 'reconcile', error: (err as Error).message }, 'reconcile failed');
+        }
+        if (!firstDone) {
+          firstDone = true;
+          resolveFirst();
+        }
+      }
+    })().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  const submit = (snap: Snapshot) => {
+    pending = snap;
+    void pump();
+  };
+
+  const metrics = o.metricsPort === undefined ? undefined : await startMetricsServer({ port: o.metricsPort, registry });
+  const health = o.healthPort === undefined ? undefined : await startMetricsServer({ port: o.healthPort, host: '127.0.0.1', registry, ready: () => firstDone });
+  source.start();
+  void source.synced.then(() => {
+    source.on('change', submit);
+    submit(source.snapshot());
+  });
+
+  return {
+    loop, source, registry, writes, metricsPort: metrics?.port, healthPort: health?.port, firstPass,
+    async idle() {
+      await firstPass;
+      while (running || pending) await pump();
+      await publishing;
+    },
+    async stop() {
+      source.removeAllListeners('change');
+      await source.stop();
+      pending = undefined;
+      await running;
+      await publishing;
+      frr?.stop();
+      ownAnnouncer?.stop();
+      await membership?.close({ leave: true });
+      await metrics?.close();
+      await health?.close();
+    },
+  };
+}
