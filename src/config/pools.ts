@@ -3,7 +3,8 @@
 // another (upstream compares each new CIDR with every earlier one, including the same pool's).
 import type { Namespace } from '../api/core.js';
 import type { IPAddressPool } from '../api/metallb.js';
-import { formatPrefix, prefixesOverlap, type Family, type Prefix } from '../api/ip.js';
+import { formatPrefix, type Family, type Prefix } from '../api/ip.js';
+import { OverlapIndex } from './overlap.js';
 import { selectorMatches } from '../api/selector.js';
 import { DEFAULTS } from '../api/defaults.js';
 import type { Problems, Reporter } from './problems.js';
@@ -21,7 +22,7 @@ export interface ParsedPool {
 
 export function buildPools(pools: IPAddressPool[], namespaces: Namespace[], p: Problems): Map<string, ParsedPool> {
   const out = new Map<string, ParsedPool>();
-  const seen: { prefix: Prefix; pool: string }[] = [];
+  const seen = new OverlapIndex<string>();
   for (const cr of pools) {
     const name = cr.metadata.name;
     const r = p.for('IPAddressPool', name);
@@ -33,17 +34,16 @@ export function buildPools(pools: IPAddressPool[], namespaces: Namespace[], p: P
     }
     let overlapping = false;
     for (const c of parsed.pool.cidrs) {
-      const clash = seen.find((s) => prefixesOverlap(s.prefix, c.prefix));
+      const clash = seen.add(c.prefix, name);
       if (clash) {
         overlapping = true;
-        const where = clash.pool === name ? 'this pool' : `pool ${clash.pool}`;
+        const where = clash.value === name ? 'this pool' : `pool ${clash.value}`;
         r.error(
           `CIDR ${goQuote(formatPrefix(c.prefix))} in pool ${goQuote(name)} overlaps with already defined CIDR ${goQuote(formatPrefix(clash.prefix))}` +
             ` (in ${where}): pools may not share addresses`,
           `spec.addresses[${c.entry}]`,
         );
       }
-      seen.push({ prefix: c.prefix, pool: name });
     }
     if (!overlapping) out.set(name, parsed);
   }
@@ -120,5 +120,8 @@ function serviceAllocation(raw: unknown, namespaces: Namespace[], pool: string, 
   svcSelectors.forEach((s, i) => {
     for (const why of selectorInvalid(s)) r.error(`invalid service label selector in ip pool ${pool}: ${why}`, `spec.serviceAllocation.serviceSelectors[${i}]`);
   });
-  return { priority, namespaces: set, serviceSelectors: svcSelectors };
+  // Namespaces were asked for but none matched (e.g. no Namespace has the selected label yet): the
+  // pool must not become open to every namespace, which an empty set would otherwise mean.
+  const namespaceRestricted = nsList.length > 0 || nsSelectors.length > 0;
+  return { priority, namespaces: set, serviceSelectors: svcSelectors, ...(namespaceRestricted ? { namespaceRestricted } : {}) };
 }
