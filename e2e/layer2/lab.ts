@@ -1,9 +1,9 @@
 // The layer 2 lab shared by the end-to-end tests and bench/l2-arp: a node namespace and a client
 // namespace joined by a veth pair (eth0 on both sides), and the announcer runner in the node namespace.
 import { execa, type ResultPromise } from 'execa';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Lab, nsExec, sh } from '../harness/netns.js';
 
 export const CLIENT_V4 = '192.0.2.1/24';
@@ -28,18 +28,43 @@ function newestSource(root: string): number {
  * addon if missing, so the lab never runs stale code (tsc is slow on a loaded machine: skip it when fresh).
  */
 export async function buildRunner(root: string, name: 'announcer-runner' | 'socket-probe' = 'announcer-runner'): Promise<string> {
-  if (!existsSync(join(root, 'native', 'build', 'Release', 'af_packet.node'))) {
-    await execa('npx', ['node-gyp', 'rebuild', '--directory', 'native'], { cwd: root });
-  }
-  const entries = ['announcer-runner', 'socket-probe'].map((n) => join(root, 'e2e', 'layer2', `${n}.ts`));
-  const outs = ['announcer-runner', 'socket-probe'].map((n) => join(root, 'dist', 'e2e', 'layer2', `${n}.js`));
+  const names = ['announcer-runner', 'socket-probe'];
+  const entries = names.map((n) => join(root, 'e2e', 'layer2', `${n}.ts`));
+  const outs = names.map((n) => join(root, 'dist', 'e2e', 'layer2', `${n}.js`));
   const out = join(root, 'dist', 'e2e', 'layer2', `${name}.js`);
-  const newest = newestSource(root);
-  if (outs.every((o) => existsSync(o) && statSync(o).mtimeMs >= newest)) return out;
-  await execa('npx', ['tsc', '--outDir', 'dist', '--rootDir', '.', '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
-    '--target', 'ES2022', '--strict', '--skipLibCheck', '--esModuleInterop', '--types', 'node', ...entries], { cwd: root });
-  if (!existsSync(out) || statSync(out).mtimeMs < newest) throw new Error(`runner not compiled to ${out}`);
+  const fresh = () => outs.every((o) => existsSync(o) && statSync(o).mtimeMs >= newestSource(root));
+  if (fresh() && existsSync(join(root, 'native', 'build', 'Release', 'af_packet.node'))) return out;
+  // Several suites start in parallel: one builds while the others wait, so no process ever loads a
+  // half-written file.
+  await withLock(join(root, 'dist', '.layer2-build.lock'), async () => {
+    if (!existsSync(join(root, 'native', 'build', 'Release', 'af_packet.node'))) {
+      await execa('npx', ['node-gyp', 'rebuild', '--directory', 'native'], { cwd: root });
+    }
+    if (fresh()) return;
+    await execa('npx', ['tsc', '--outDir', 'dist', '--rootDir', '.', '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
+      '--target', 'ES2022', '--strict', '--skipLibCheck', '--esModuleInterop', '--types', 'node', ...entries], { cwd: root });
+  });
+  if (!fresh()) throw new Error(`the layer 2 runners did not compile to ${out}`);
   return out;
+}
+
+/** A directory as a lock (mkdir is atomic); a lock older than two minutes is left over from a killed run. */
+async function withLock(dir: string, fn: () => Promise<void>): Promise<void> {
+  mkdirSync(dirname(dir), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(dir);
+      break;
+    } catch {
+      if (existsSync(dir) && Date.now() - statSync(dir).mtimeMs > 120_000) rmSync(dir, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    await fn();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export interface L2Topology {
