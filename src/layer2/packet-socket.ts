@@ -42,11 +42,12 @@ function findAddon(): string | undefined {
   return undefined;
 }
 
+/** The addon, loaded once. METALLB_TS_AF_PACKET may name the .node file (e.g. an installed copy). */
 export function loadAddon(): NativeAddon {
   if (addon) return addon;
   const path = process.env.METALLB_TS_AF_PACKET ?? findAddon();
-  if (!path) {
-    throw new Error(`the AF_PACKET addon (${ADDON}) is not built: run npm run build:native`);
+  if (!path || !existsSync(path)) {
+    throw new Error(`the AF_PACKET addon (${path ?? ADDON}) is not built: run npm run build:native`);
   }
   addon = createRequire(import.meta.url)(path) as NativeAddon;
   return addon;
