@@ -1,6 +1,6 @@
 // The Helm chart: lint, render with defaults and with every value set, validate what it renders, and
 // check that the settings land where a MetalLB user expects them.
-import { describe, expect, it, beforeAll } from '@jest/globals';
+import { describe, expect, it, beforeAll, jest } from '@jest/globals';
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,6 +10,9 @@ import { allocatorMetrics, configMetrics, speakerMetrics } from '../../src/metri
 import { chartDir, find, helm, render, renderObjects, repoRoot, type K8sObject } from './helm.js';
 import { validateBuiltIn } from './validate.js';
 import { metricNames, productSource } from './source-scan.js';
+
+// helm runs a process per render; on a busy machine a few of them exceed jest's 5 s default.
+jest.setTimeout(60_000);
 
 const allValuesFile = join(repoRoot, 'test/chart/fixtures/all-values.yaml');
 const allValues = parse(readFileSync(allValuesFile, 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -121,10 +124,11 @@ describe('speaker DaemonSet', () => {
   it('copies the start-up files from the ConfigMap built from files/frr/ before FRR starts', () => {
     const pod = podTemplate(find(defaults, 'DaemonSet'));
     const init = container(pod, 'cp-frr-files');
-    expect(init.command.join(' ')).toContain('/tmp/frr/* /etc/frr/');
+    expect(init.command.join(' ')).toContain('cp -Lf /tmp/frr/daemons /tmp/frr/vtysh.conf /tmp/frr/frr.conf /etc/frr/');
     expect(init.volumeMounts.map((m: any) => `${m.name}:${m.mountPath}`).sort()).toEqual(['frr-conf:/etc/frr', 'frr-startup:/tmp/frr']);
     const cm = find(defaults, 'ConfigMap', 'metallb-frr-startup').data as Record<string, string>;
-    for (const f of ['daemons', 'vtysh.conf', 'frr.conf']) {
+    expect(Object.keys(cm).sort()).toEqual(['daemons', 'entrypoint.sh', 'frr.conf', 'vtysh.conf']);
+    for (const f of Object.keys(cm)) {
       expect(cm[f].trim()).toBe(readFileSync(join(chartDir, 'files/frr', f), 'utf8').trim());
     }
     expect(cm['daemons']).toMatch(/^bgpd=yes$/m);
@@ -137,17 +141,21 @@ describe('speaker DaemonSet', () => {
     const frr = container(pod, 'frr');
     for (const probe of [frr.livenessProbe, frr.startupProbe]) {
       expect(probe.exec.command.join(' ')).toContain("vtysh -c 'show daemons'");
-      expect(probe.exec.command.join(' ')).toMatch(/zebra bgpd bfdd/);
+      expect(probe.exec.command.join(' ')).toContain('for d in zebra bgpd bfdd staticd watchfrr');
     }
+    // Every FRR start goes through frr/entrypoint.sh, which boots from the bootstrap frr.conf.
+    expect(frr.command).toEqual(['/sbin/tini', '--', '/bin/sh', '/etc/frr-startup/entrypoint.sh']);
+    expect(envOf(frr, 'FRR_SOURCE_DIR').value).toBe('/etc/frr-startup');
+    expect(frr.volumeMounts.find((m: any) => m.name === 'frr-startup').mountPath).toBe('/etc/frr-startup');
     const speaker = container(pod, 'speaker');
     expect(speaker.securityContext.capabilities).toEqual({ drop: ['ALL'], add: ['NET_RAW'] });
     expect(speaker.securityContext.readOnlyRootFilesystem).toBe(true);
-    // Instead of more capabilities, the groups owning FRR's vty sockets and frr.conf.
+    // Instead of more capabilities, the groups owning FRR's vty sockets.
     expect(pod.spec.securityContext.supplementalGroups).toEqual([101, 102]);
-    expect(container(pod, 'cp-frr-files').command.join(' ')).toContain('chmod 0660 /etc/frr/frr.conf');
     expect(speaker.args).toContain('--node=$(METALLB_NODE_NAME)');
     expect(envOf(speaker, 'METALLB_NODE_NAME').valueFrom.fieldRef.fieldPath).toBe('spec.nodeName');
-    expect(envOf(speaker, 'FRR_CONFIG_FILE').value).toBe('/etc/frr/frr.conf');
+    expect(speaker.args).toContain('--frr-config-file=/etc/frr/frr.conf');
+    expect(envOf(speaker, 'METALLB_POD_UID').valueFrom.fieldRef.fieldPath).toBe('metadata.uid');
     expect(speaker.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 17472, host: '127.0.0.1' });
     expect(speaker.readinessProbe.httpGet.path).toBe('/readyz');
   });
@@ -155,7 +163,13 @@ describe('speaker DaemonSet', () => {
   it('wires memberlist: secret mounted where --ml-secret-file points, UDP and TCP 7946', () => {
     const pod = podTemplate(find(defaults, 'DaemonSet'));
     const speaker = container(pod, 'speaker');
-    expect(speaker.args).toContain('--ml-secret-file=/etc/ml_secret_key/secretkey');
+    expect(speaker.args).toEqual(expect.arrayContaining(['--ml-secret-file=/etc/ml_secret_key/secretkey', '--ml-port=7946',
+      '--ml-labels=app.kubernetes.io/name=metallb,app.kubernetes.io/instance=metallb,app.kubernetes.io/component=speaker']));
+    // The membership is the pods matching --ml-labels: they must be the speaker pods themselves.
+    for (const kv of speaker.args.find((a: string) => a.startsWith('--ml-labels=')).slice('--ml-labels='.length).split(',')) {
+      const [k, v] = kv.split('=');
+      expect(pod.metadata.labels[k]).toBe(v);
+    }
     const mount = speaker.volumeMounts.find((m: any) => m.name === 'memberlist');
     expect(mount.mountPath).toBe('/etc/ml_secret_key');
     const vol = pod.spec.volumes.find((v: any) => v.name === 'memberlist');
@@ -165,17 +179,24 @@ describe('speaker DaemonSet', () => {
     // With memberlist off nothing of it renders.
     return renderObjects({ speaker: { memberlist: { enabled: false } } }).then((objs) => {
       const s = container(podTemplate(find(objs, 'DaemonSet')), 'speaker');
-      expect(s.args.join(' ')).not.toContain('--ml-secret-file');
+      expect(s.args.join(' ')).not.toContain('--ml-');
       expect(objs.some((o) => o.kind === 'Secret' && o.metadata.name.endsWith('memberlist'))).toBe(false);
     });
   });
 
-  it('mounts the excludel2 ConfigMap at /etc/metallb with the interface patterns', () => {
+  it('passes the interface exclusions to the speaker and writes them to the excludel2 ConfigMap', async () => {
     const pod = podTemplate(find(everything, 'DaemonSet'));
     const speaker = container(pod, 'speaker');
+    expect(speaker.args.filter((a: string) => a.startsWith('--exclude-interfaces='))).toEqual(
+      ['--exclude-interfaces=^docker.*', '--exclude-interfaces=^veth.*', '--exclude-interfaces=^lo$']);
     expect(speaker.volumeMounts.find((m: any) => m.name === 'metallb-excludel2').mountPath).toBe('/etc/metallb');
     const cm = find(everything, 'ConfigMap', 'metallb-excludel2').data as Record<string, string>;
     expect(parse(cm['excludel2.yaml'])).toEqual({ announcedInterfacesToExclude: ['^docker.*', '^veth.*', '^lo$'] });
+    // Off means nothing is excluded, not the speaker's built-in list.
+    const off = await renderObjects({ speaker: { excludeInterfaces: { enabled: false } } });
+    const s = container(podTemplate(find(off, 'DaemonSet')), 'speaker');
+    expect(s.args.filter((a: string) => a.startsWith('--exclude-interfaces'))).toEqual(['--exclude-interfaces=^$']);
+    expect(off.some((o) => o.metadata.name === 'metallb-excludel2')).toBe(false);
   });
 });
 
@@ -235,18 +256,19 @@ describe('deployment settings land where asked (the MetalLB resource settings, p
     expect(c.ports.find((p: any) => p.name === 'health').containerPort).toBe(17500);
     expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(envOf(c, 'EXTRA_CONTROLLER').value).toBe('1');
+    expect(envOf(c, 'METALLB_POD_UID').valueFrom.fieldRef.fieldPath).toBe('metadata.uid');
+    // The webhook server reads the certificate where the chart mounts it.
+    expect(c.args).toEqual(expect.arrayContaining(['--webhook-port=9443', '--cert-dir=/tmp/k8s-webhook-server/serving-certs']));
+    expect(c.volumeMounts.find((m: any) => m.name === 'cert').mountPath).toBe('/tmp/k8s-webhook-server/serving-certs');
     const s = container(podTemplate(find(everything, 'DaemonSet')), 'speaker');
     expect(s.args).toEqual(expect.arrayContaining(['--log-level=warn', '--lb-class=example.com/metallb-ts', '--port=9200',
-      '--health-probe-port=17501', '--ml-secret-file=/etc/ml_secret/secretkey', '--example-flag']));
-    expect(envOf(s, 'METALLB_BGP_DEBOUNCE_TIMEOUT').value).toBe('500');
+      '--health-probe-port=17501', '--ml-secret-file=/etc/ml_secret/secretkey', '--example-flag', '--bgp-debounce-ms=500',
+      '--ml-bind-addr=192.0.2.10', '--ml-port=7947', '--ignore-exclude-lb']));
     expect(envOf(s, 'FRR_LOGGING_LEVEL').value).toBe('debugging');
-    expect(envOf(s, 'METALLB_ML_BIND_ADDR').value).toBe('192.0.2.10');
-    expect(envOf(s, 'METALLB_ML_BIND_PORT').value).toBe('7947');
-    expect(envOf(s, 'METALLB_IGNORE_EXCLUDE_LB').value).toBe('true');
     // Without those values nothing is passed and the roles use their defaults.
     const d = container(podTemplate(find(defaults, 'DaemonSet')), 'speaker');
     expect(d.args.join(' ')).not.toContain('--lb-class');
-    expect(envOf(d, 'METALLB_BGP_DEBOUNCE_TIMEOUT')).toBeUndefined();
+    expect(d.args.join(' ')).not.toMatch(/--bgp-debounce-ms|--ignore-exclude-lb|--ml-bind-addr/);
     expect(envOf(d, 'FRR_LOGGING_LEVEL')).toBeUndefined();
   });
 });
@@ -300,9 +322,7 @@ describe('RBAC', () => {
       expect(can(defaults, 'Role', 'metallb-speaker', 'metallb.io', res, 'create')).toBe(true);
       expect(can(defaults, 'Role', 'metallb-speaker', 'metallb.io', res, 'delete')).toBe(true);
     }
-    // Metrics authorisation only when metrics are served securely.
-    expect(can(defaults, 'ClusterRole', 'metallb:speaker', 'authentication.k8s.io', 'tokenreviews', 'create')).toBe(false);
-    expect(can(everything, 'ClusterRole', 'mlb:speaker', 'authentication.k8s.io', 'tokenreviews', 'create')).toBe(true);
+    expect(can(defaults, 'Role', 'metallb-speaker', '', 'pods', 'watch')).toBe(true);
     // No frr-k8s, no reloader: nothing about frrconfigurations or deployments.
     const all = JSON.stringify(defaults.filter((o) => o.kind.endsWith('Role')));
     expect(all).not.toContain('frrconfigurations');
@@ -392,7 +412,7 @@ describe('monitoring', () => {
       const sm = find(everything, 'ServiceMonitor', `mlb-${component}-monitor`) as any;
       expect(sm.metadata.namespace).toBe('monitoring');
       expect(sm.spec.selector.matchLabels.name).toBe(svc.metadata.labels.name);
-      expect(sm.spec.endpoints[0]).toMatchObject({ port: 'monitoring', scheme: 'https', interval: '15s' });
+      expect(sm.spec.endpoints[0]).toMatchObject({ port: 'monitoring', scheme: 'http', interval: '15s' });
       const pm = find(everything, 'PodMonitor', `mlb-${component}`) as any;
       expect(pm.spec.selector.matchLabels['app.kubernetes.io/component']).toBe(component);
       expect(pm.spec.podMetricsEndpoints[0].port).toBe('monitoring');

@@ -1,10 +1,13 @@
 // Structure of the two images (no Docker engine here to build them): stages, users, entry points, what
 // reaches the runtime stage, and the build context. scripts/docker-stages.sh runs the build stages.
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { repoRoot } from './helm.js';
+
+// helm runs a process per render; on a busy machine a few of them exceed jest's 5 s default.
+jest.setTimeout(60_000);
 
 interface Instruction { op: string; args: string }
 interface Stage { from: string; name: string; instructions: Instruction[] }

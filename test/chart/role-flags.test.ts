@@ -1,12 +1,15 @@
 // The flags the chart passes to `metallb-ts controller` and `metallb-ts speaker` must be flags those
 // subcommands accept: a mismatch would crash-loop the pods on a real cluster. The subcommands are
 // found the way main.ts finds them: every module in src/cli registers itself on a commander program.
-import { describe, expect, it, beforeAll } from '@jest/globals';
+import { describe, expect, it, beforeAll, jest } from '@jest/globals';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Command } from 'commander';
 import { find, renderObjects, repoRoot, type K8sObject } from './helm.js';
+
+// helm runs a process per render; on a busy machine a few of them exceed jest's 5 s default.
+jest.setTimeout(60_000);
 
 let program: Command;
 let rendered: K8sObject[][];
@@ -20,7 +23,8 @@ beforeAll(async () => {
   }
   // Defaults, and every optional flag switched on (extraArgs are the user's own business).
   rendered = [await renderObjects(), await renderObjects({
-    loadBalancerClass: 'example.com/lb', prometheus: { secureMetrics: true, controllerMetricsTLSSecret: 'c', speakerMetricsTLSSecret: 's' },
+    loadBalancerClass: 'example.com/lb',
+    speaker: { bgpDebounceTimeout: 200, ignoreExcludeLB: true, memberlist: { mlBindAddrOverride: '192.0.2.1' }, excludeInterfaces: { enabled: false } },
   })];
 }, 60_000);
 
