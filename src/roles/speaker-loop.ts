@@ -6,6 +6,7 @@ import type { Snapshot } from '../api/snapshot.js';
 import type { Config } from '../config/types.js';
 import type { FrrApplier } from '../frr/applier.js';
 import type { Announcer } from '../layer2/announcer/announcer.js';
+import { ElectionMemo } from '../layer2/election/memo.js';
 import { speakerMetrics } from '../metrics/product.js';
 import { planNode } from '../speaker/plan.js';
 import type { NodePlan, ServiceDecision } from '../speaker/types.js';
@@ -36,6 +37,8 @@ export class SpeakerLoop {
   private inputs: { config: Config; snapshot: Snapshot } | undefined;
   private readonly announced = new Map<string, Announced>(); // "protocol|ns/name"
   private readonly metrics: ReturnType<typeof speakerMetrics>;
+  /** election results reused between plans: only Services whose inputs changed are hashed again */
+  private readonly electionMemo = new ElectionMemo();
   lastPlan: NodePlan | undefined;
 
   constructor(private readonly opts: SpeakerLoopOptions) {
@@ -65,6 +68,7 @@ export class SpeakerLoop {
       members: this.opts.members?.(),
       lbClass: this.opts.lbClass,
       ignoreExcludeLB: this.opts.ignoreExcludeLB,
+      electionMemo: this.electionMemo,
     });
     for (const e of plan.errors) this.opts.logger.error({ op: 'plan', error: e }, 'part of the announcement plan was dropped');
     this.opts.applier?.update(plan.bgp);
