@@ -45,7 +45,7 @@ function targetPools(names: string[], selectors: LabelSelector[], rawPools: IPAd
   const wanted = new Set(names);
   const usable = selectors.filter((s) => selectorInvalid(s).length === 0);
   if (usable.length > 0) for (const p of rawPools) if (anySelectorMatches(usable, p.metadata.labels)) wanted.add(p.metadata.name);
-  for (const n of names) if (!rawPools.some((p) => p.metadata.name === n)) r.warn(`spec.ipAddressPools names pool ${goQuote(n)}, which does not exist`);
+  for (const n of names) if (!pools.has(n) && !rawPools.some((p) => p.metadata.name === n)) r.warn(`spec.ipAddressPools names pool ${goQuote(n)}, which does not exist`);
   return [...wanted].map((n) => pools.get(n)).filter((p): p is ParsedPool => p !== undefined);
 }
 

@@ -112,14 +112,13 @@ function blankAliasCommunities(ad: BGPAdvertisement): BGPAdvertisement {
  * different specs, two advertisements may share a name (each is parsed).
  */
 function checkIdenticalBGPAdvertisements(ads: BGPAdvertisement[], p: Problems): void {
-  const texts = ads.map((a) => stableJSON(a));
-  for (let i = 0; i < ads.length; i++) {
-    for (let j = i + 1; j < ads.length; j++) {
-      if (texts[i] === texts[j]) {
-        p.add('BGPAdvertisement', ads[j].metadata.name, `duplicate definition of bgpadvertisements. advertisement ${i + 1} and ${j + 1} are equal: remove one`);
-      }
-    }
-  }
+  const first = new Map<string, number>();
+  ads.forEach((ad, j) => {
+    const text = stableJSON(ad);
+    const i = first.get(text);
+    if (i === undefined) first.set(text, j);
+    else p.add('BGPAdvertisement', ad.metadata.name, `duplicate definition of bgpadvertisements. advertisement ${i + 1} and ${j + 1} are equal: remove one`);
+  });
 }
 
 function stableJSON(v: unknown): string {

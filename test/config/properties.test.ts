@@ -6,6 +6,7 @@ import { parsePoolEntry, parseGoCIDR } from '../../src/config/pool-cidr.js';
 import { formatGoDuration, parseGoDuration } from '../../src/config/duration.js';
 import { parseCommunity } from '../../src/config/community.js';
 import { problems, pool } from './helpers.js';
+import { OverlapIndex } from '../../src/config/overlap.js';
 
 const v4 = (n: number): string => formatIP({ family: 4, value: BigInt(n) });
 const bits = (f: Family): bigint => (f === 4 ? 32n : 128n);
@@ -89,6 +90,20 @@ describe('overlap', () => {
 
   test('prefixes overlap exactly when their address intervals intersect', () => {
     fc.assert(fc.property(prefix, prefix, (a, b) => expect(prefixesOverlap(a, b)).toBe(intersect(a, b))));
+  });
+
+  test('the index reports the earliest earlier overlapping prefix, like the pairwise scan', () => {
+    fc.assert(
+      fc.property(fc.array(prefix, { minLength: 1, maxLength: 25 }), (list) => {
+        const index = new OverlapIndex<number>();
+        list.forEach((p, i) => {
+          const expected = list.slice(0, i).findIndex((q) => intersect(p, q));
+          const got = index.add(p, i);
+          expect(got?.value ?? -1).toBe(expected);
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 
   test('pools are refused exactly when two of their CIDRs intersect, also inside one pool', () => {
