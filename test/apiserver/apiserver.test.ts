@@ -1,7 +1,10 @@
 // The stand-in API server, driven by the real @kubernetes/client-node over HTTP.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { ApiException, CoreV1Api, CustomObjectsApi, EventsV1Api, KubernetesObjectApi, PatchStrategy, Watch, setHeaderOptions, type V1Service } from '@kubernetes/client-node';
 import { FakeApiServer, kubeConfigFor } from './index.js';
+
+// Real sockets and client-node's reconnect delays (1 s after an idle watch ends) on a shared, busy machine.
+jest.setTimeout(30_000);
 
 const svc = (name: string, labels: Record<string, string> = {}): V1Service => ({
   apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default', labels },
@@ -131,7 +134,7 @@ describe('stand-in API server with the real client', () => {
     const base = (await core.listNamespacedConfigMap({ namespace: 'w' })).metadata!.resourceVersion!;
     server.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a', namespace: 'w' }, data: { k: '1' } });
     const pending = collect(server, '/api/v1/namespaces/w/configmaps', { resourceVersion: base }, (evs) => evs.length >= 3);
-    await new Promise((r) => setTimeout(r, 50));
+    while (server.openWatchCount() === 0) await new Promise((r) => setTimeout(r, 10));
     const a = server.get('ConfigMap', 'w', 'a');
     server.update({ ...a, data: { k: '2' } });
     server.remove('ConfigMap', 'w', 'a');
@@ -155,7 +158,7 @@ describe('stand-in API server with the real client', () => {
 
     const now = (await core.listNamespacedConfigMap({ namespace: 'x' })).metadata!.resourceVersion!;
     const open = collect(server, '/api/v1/namespaces/x/configmaps', { resourceVersion: now }, () => false);
-    await new Promise((r) => setTimeout(r, 50));
+    while (server.openWatchCount() === 0) await new Promise((r) => setTimeout(r, 10));
     expect(server.dropWatches()).toBe(1);
     const dropped = await open;
     expect(dropped.ended).toBe(true);

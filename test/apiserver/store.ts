@@ -6,7 +6,7 @@ import { resourceKey } from './resources.js';
 
 // The stand-in handles arbitrary JSON objects; only metadata is typed.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Obj = { apiVersion?: string; kind?: string; metadata: Record<string, any>; spec?: unknown; status?: unknown; [k: string]: any };
+export type Obj = { apiVersion?: string; kind?: string; metadata: Record<string, any>; [k: string]: any };
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 

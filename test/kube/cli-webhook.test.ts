@@ -1,5 +1,5 @@
 // `metallb-ts webhook` wiring: kubeconfig -> kube source -> HTTPS admission server.
-import { afterAll, expect, it } from '@jest/globals';
+import { afterAll, expect, it, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runWebhook } from '../../src/cli/webhook.js';
 import { FakeApiServer, writeKubeconfig } from '../apiserver/index.js';
+
+// Real sockets and client-node's reconnect delays (1 s after an idle watch ends) on a shared, busy machine.
+jest.setTimeout(30_000);
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-webhook-'));
 let cleanup: Array<() => Promise<void>> = [];

@@ -1,6 +1,6 @@
 // The admission and conversion webhooks over HTTPS (a throw-away certificate made with openssl),
 // reading the current objects through the kube source from the stand-in API server.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:https';
@@ -12,6 +12,9 @@ import { WebhookServer } from '../../src/webhook/server.js';
 import type { AdmissionRequest, AdmissionResponse, ConversionReview } from '../../src/webhook/types.js';
 import { DISABLE_MP_WARNING } from '../../src/webhook/validate.js';
 import { FakeApiServer, kubeConfigFor } from '../apiserver/index.js';
+
+// Real sockets and client-node's reconnect delays (1 s after an idle watch ends) on a shared, busy machine.
+jest.setTimeout(30_000);
 
 const NS = 'metallb-system';
 const dir = mkdtempSync(join(tmpdir(), 'webhook-cert-'));
