@@ -134,6 +134,12 @@ spec:
     expect(p.metadata.labels).toEqual({ x: 'yes' });
   });
 
+  test('a MetalLB kind in a version its CRD does not serve is an error; other metallb.io kinds are ignored', () => {
+    const r = parseDocuments('apiVersion: metallb.io/v1beta2\nkind: IPAddressPool\nmetadata: {name: a}\n---\napiVersion: metallb.io/v1beta1\nkind: MetalLB\nmetadata: {name: m}\n', 'v.yaml');
+    expect(r.objects).toEqual([]);
+    expect(r.errors).toEqual(['v.yaml:1: no matches for kind "IPAddressPool" in version "metallb.io/v1beta2": use metallb.io/v1beta1']);
+  });
+
   test('duplicate keys are an error', () => {
     const r = parseDocuments('apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\nmetadata: {name: b}\n', 'd.yaml');
     expect(r.errors[0]).toMatch(/^d\.yaml:4: /);

@@ -34,6 +34,15 @@ const yaml11Bool: ScalarTag = {
   resolve: (s) => TRUE_WORDS.includes(s),
 };
 
+const SERVED_VERSIONS: Record<string, string[]> = {
+  IPAddressPool: ['metallb.io/v1beta1'],
+  BGPAdvertisement: ['metallb.io/v1beta1'],
+  L2Advertisement: ['metallb.io/v1beta1'],
+  BFDProfile: ['metallb.io/v1beta1'],
+  Community: ['metallb.io/v1beta1'],
+  BGPPeer: ['metallb.io/v1beta2', 'metallb.io/v1beta1'],
+};
+
 export interface ParsedObject {
   /** which Snapshot list the object belongs to */
   list: keyof Snapshot;
@@ -105,7 +114,14 @@ function addObject(value: unknown, file: string, line: number, out: ParseResult)
     return;
   }
   const list = KNOWN[`${value.apiVersion}/${value.kind}`];
-  if (!list) return; // unknown kinds (MetalLB operator CR, Deployments, ...) are not ours
+  if (!list) {
+    // A MetalLB kind in a version its CRD does not serve is refused by the API server, not ignored.
+    const served = SERVED_VERSIONS[value.kind];
+    if (served && value.apiVersion.startsWith('metallb.io/')) {
+      out.errors.push(`${file}:${line}: no matches for kind "${value.kind}" in version "${value.apiVersion}": use ${served.join(' or ')}`);
+    }
+    return; // other kinds (the operator's MetalLB CR, Deployments, ...) are not ours
+  }
   let object = value as unknown as KubeObject;
   if (list === 'bgpPeers' && value.apiVersion === 'metallb.io/v1beta1') {
     object = bgpPeerV1beta1ToV1beta2(value as unknown as BGPPeerV1beta1);
