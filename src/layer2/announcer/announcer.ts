@@ -77,7 +77,9 @@ export class Announcer {
 
   /** First interface scan, then the periodic rescan (and refresh, when configured). */
   async start(): Promise<void> {
+    if (this.scanTimer) return; // already started
     await this.rescan();
+    if (this.stopped) return;
     this.scanTimer = setInterval(() => void this.rescan(), this.opts.rescanIntervalMs ?? 10_000);
     this.scanTimer.unref();
     if (this.opts.refreshIntervalMs) {
