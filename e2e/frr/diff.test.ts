@@ -7,23 +7,17 @@ import { FrrApplier } from '../../src/frr/applier.js';
 import { render } from '../../src/frr/frr-conf.js';
 import { diffIntents } from '../../src/frr/render/diff.js';
 import { normaliseConfig } from '../../src/frr/render/normalise.js';
-import { Vtysh } from '../../src/frr/vtysh.js';
+import { Vtysh, type VtyshRunner } from '../../src/frr/vtysh.js';
+import { VtySocketRunner } from '../../src/frr/vty-socket.js';
 import { scenarios } from '../../test/golden/frr/scenarios.js';
 import { startFrr, type FrrInstance } from '../harness/frr.js';
 import { Lab } from '../harness/netns.js';
 
 const lab = new Lab('mtfrr');
-let frr: FrrInstance;
-let vtysh: Vtysh;
-
-beforeAll(async () => {
-  frr = await startFrr(lab, { ns: await lab.addNamespace('diff') });
-  vtysh = new Vtysh({ pathspace: frr.pathspace });
-}, 20000);
 afterAll(() => lab.cleanup());
 
 /** Running config and rendered config hold the same lines (FRR orders some objects by history). */
-async function expectRunning(intent: NodeBGPIntent): Promise<void> {
+async function expectRunning(frr: FrrInstance, intent: NodeBGPIntent): Promise<void> {
   const lines = (t: string): string[] => normaliseConfig(t).split('\n').filter((l) => l !== '!' && l !== 'exit' && l !== ' exit').sort();
   expect(lines(await frr.runningConfig())).toEqual(lines(render(intent)));
 }
@@ -41,7 +35,18 @@ const edits: Array<[string, (i: NodeBGPIntent) => NodeBGPIntent]> = [
   ['ASN changed', (i) => ({ ...i, routers: i.routers.map((r) => ({ ...r, asn: r.asn + 10 })) })],
 ];
 
-describe('incremental commands on a real FRR', () => {
+describe.each([
+  ['vtysh process', (ps: string): VtyshRunner => new Vtysh({ pathspace: ps })],
+  ['vty sockets', (ps: string): VtyshRunner => new VtySocketRunner({ pathspace: ps })],
+])('incremental commands on a real FRR through %s', (runnerName, makeRunner) => {
+  let frr: FrrInstance;
+  let vtysh: VtyshRunner;
+  beforeAll(async () => {
+    frr = await startFrr(lab, { ns: await lab.addNamespace(runnerName === 'vty sockets' ? 'dsock' : 'dproc') });
+    vtysh = makeRunner(frr.pathspace);
+  }, 20000);
+  afterAll(() => (vtysh as { close?: () => void }).close?.());
+
   const walk = Object.entries(scenarios).filter(([, i]) => !i.extras);
   it('walks through every scenario and edit', async () => {
     let prev: NodeBGPIntent | undefined;
@@ -50,7 +55,7 @@ describe('incremental commands on a real FRR', () => {
       for (const [label, intent] of steps) {
         try {
           await vtysh.configure(diffIntents(prev, intent));
-          await expectRunning(intent);
+          await expectRunning(frr, intent);
         } catch (e) {
           throw new Error(`step "${label}": ${(e as Error).message}`);
         }
@@ -66,7 +71,7 @@ describe('incremental commands on a real FRR', () => {
     await applier.idle();
     expect(applier.lastError).toBeUndefined();
     expect(applier.lastApply?.mode).toBe('full');
-    await expectRunning(scenarios['bfd-profiles']);
+    await expectRunning(frr, scenarios['bfd-profiles']);
     expect(await applier.checkDrift()).toBe(false);
     applier.stop();
   }, 30000);

@@ -4,13 +4,14 @@
 // router never sees a session drop or a new connection.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FrrApplier, pidProbe } from '../../src/frr/applier.js';
-import { Vtysh } from '../../src/frr/vtysh.js';
+import { VtySocketRunner } from '../../src/frr/vty-socket.js';
 import { Lab } from '../harness/netns.js';
 import { bfdUp, pairIntent, routerPaths, routerSessions, servicePrefix, startPair, waitUntil, type Pair } from './topology.js';
 
 const lab = new Lab('mtfrr');
 let pair: Pair;
 let applier: FrrApplier;
+let runner: VtySocketRunner;
 
 beforeAll(async () => {
   pair = await startPair(lab, {
@@ -18,8 +19,9 @@ beforeAll(async () => {
     password: 'md5-Secret',
     bfd: { name: 'relaxed', receiveInterval: 1000, transmitInterval: 1000, detectMultiplier: 5 },
   });
+  runner = new VtySocketRunner({ pathspace: pair.node.pathspace });
   applier = new FrrApplier({
-    vtysh: new Vtysh({ pathspace: pair.node.pathspace }),
+    vtysh: runner,
     stateProbe: pidProbe(`/var/run/frr/${pair.node.pathspace}`),
     debounceMs: 50,
   });
@@ -27,6 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   applier?.stop();
+  runner?.close();
   await lab.cleanup();
 });
 
