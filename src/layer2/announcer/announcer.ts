@@ -55,6 +55,7 @@ export class Announcer {
   private scanning: Promise<void> | undefined;
   private interfaceNames: string[] = [];
   private stopped = false;
+  private started = false;
 
   constructor(private readonly opts: AnnouncerOptions = {}) {
     this.log = opts.logger ?? createLogger('none');
@@ -77,7 +78,8 @@ export class Announcer {
 
   /** First interface scan, then the periodic rescan (and refresh, when configured). */
   async start(): Promise<void> {
-    if (this.scanTimer) return; // already started
+    if (this.started) return;
+    this.started = true;
     await this.rescan();
     if (this.stopped) return;
     this.scanTimer = setInterval(() => void this.rescan(), this.opts.rescanIntervalMs ?? 10_000);
