@@ -2,7 +2,7 @@
 // admission webhooks and the BGPPeer conversion webhook, reading the current objects from the
 // kube source's informers.
 import type { Command } from 'commander';
-import { KubeSource } from '../sources/kube/source.js';
+import { KubeSource, admissionLister } from '../sources/kube/source.js';
 import { loadKubeConfig } from '../sources/kube/client.js';
 import { resolveNamespace } from '../sources/kube/namespace.js';
 import { componentLogger, createLogger, parseLogLevel } from '../util/log.js';
@@ -23,15 +23,14 @@ export async function runWebhook(opts: WebhookOptions): Promise<{ server: Webhoo
   const namespace = resolveNamespace(opts.namespace);
   const port = Number(opts.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port "${opts.port}": use a TCP port number`);
-  const source = new KubeSource({ kubeConfig: loadKubeConfig(), namespace, logger: componentLogger(logger, 'kube-source') }).start();
+  const kc = loadKubeConfig();
+  const source = new KubeSource({ kubeConfig: kc, namespace, logger: componentLogger(logger, 'kube-source') }).start();
   const server = new WebhookServer({
     namespace,
     certDir: opts.certDir,
-    // Admission answers only once every cache has listed, so it never judges against a partial view.
-    lister: async () => {
-      await source.synced;
-      return source.snapshot();
-    },
+    // MetalLB objects read fresh on each review (as upstream's API reader), Nodes and Namespaces from
+    // the caches; nothing is judged before every cache has listed.
+    lister: admissionLister(source, kc, namespace),
     logger: log,
   });
   const bound = await server.listen(port);

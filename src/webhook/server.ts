@@ -9,13 +9,16 @@ import { createLogger, type Logger } from '../util/log.js';
 import { convertReview } from './conversion.js';
 import { certStamp, readCertDir, secureOptions } from './tls.js';
 import type { AdmissionReview, ConversionReview } from './types.js';
-import { WEBHOOKS, deny, review, type BuildFn } from './validate.js';
+import { WEBHOOKS, deny, needs, review, type BuildFn } from './validate.js';
 
 export interface WebhookServerOptions {
   /** the MetalLB namespace: objects must be created there */
   namespace: string;
-  /** the current objects; read on every request (a cache or a direct API read) */
-  lister: () => Promise<Snapshot>;
+  /**
+   * The current objects, read on every request (a cache or a direct API read); `keys` says which
+   * parts of the snapshot the review needs (others may be left empty).
+   */
+  lister: (keys: Array<keyof Snapshot>) => Promise<Snapshot>;
   /** directory holding tls.crt and tls.key; omitted = plain HTTP (tests only) */
   certDir?: string;
   /** how often to look for a rotated certificate (default 10 s) */
@@ -130,7 +133,7 @@ export class WebhookServer {
     }
     let response;
     try {
-      response = review(hook!, request, await this.opts.lister(), { namespace: this.opts.namespace, build: this.build });
+      response = review(hook!, request, await this.opts.lister(needs(hook!)), { namespace: this.opts.namespace, build: this.build });
     } catch (err) {
       // Failing closed matches failurePolicy Fail; say why.
       response = deny(request.uid, `cannot validate ${hook!.kind} ${request.name ?? ''}: ${(err as Error).message}`, 500);

@@ -29,6 +29,12 @@ export const WEBHOOKS: WebhookKind[] = [
   { kind: 'BFDProfile', path: '/validate-metallb-io-v1beta1-bfdprofile', key: 'bfdProfiles', context: [] },
 ];
 
+/** The parts of the current state a review of this kind reads. */
+export function needs(hook: WebhookKind): Array<keyof Snapshot> {
+  // BFDProfile deletion looks for peers that use the profile.
+  return [...new Set<keyof Snapshot>([hook.key, ...hook.context, ...(hook.kind === 'BFDProfile' ? ['bgpPeers' as const] : [])])];
+}
+
 export const DISABLE_MP_WARNING = "disable mp is deprecated and has no effect since it's the default behavior now";
 
 const allow = (uid: string, warnings: string[] = []): AdmissionResponse =>

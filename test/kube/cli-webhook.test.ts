@@ -31,10 +31,15 @@ it('serves admission reviews judged against the cluster state from the kubeconfi
   process.env.KUBECONFIG = saved;
   cleanup = [() => server.close(), () => source.stop(), ...cleanup];
 
+  // Blind the pool cache (its watch keeps failing), then create a pool: the review must still see it.
+  await source.synced;
+  api.failNext({ verb: 'watch', resource: 'ipaddresspools', count: 1_000_000, code: 500 });
+  api.dropWatches({ abrupt: true });
+  api.create({ apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'c', namespace: 'lb' }, spec: { addresses: ['198.51.100.0/24'] } });
   const review = {
     apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview',
     request: { uid: 'x1', operation: 'CREATE', name: 'b', namespace: 'lb', kind: { group: 'metallb.io', version: 'v1beta1', kind: 'IPAddressPool' },
-      object: { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'b', namespace: 'lb' }, spec: { addresses: ['192.0.2.128/25'] } } },
+      object: { apiVersion: 'metallb.io/v1beta1', kind: 'IPAddressPool', metadata: { name: 'b', namespace: 'lb' }, spec: { addresses: ['198.51.100.128/25'] } } },
   };
   const body = JSON.stringify(review);
   const answer = await new Promise<{ response: { allowed: boolean; status?: { message: string } } }>((resolve, reject) => {
@@ -49,4 +54,5 @@ it('serves admission reviews judged against the cluster state from the kubeconfi
   });
   expect(answer.response.allowed).toBe(false);
   expect(answer.response.status?.message).toMatch(/overlaps with already defined CIDR/);
+  expect(source.snapshot().pools.map((p) => p.metadata.name)).toEqual(['a']); // the cache never saw "c
 });

@@ -1,3 +1,3 @@
-export { KubeSource, listSnapshot, type KubeSourceOptions } from './source.js';
+export { KubeSource, admissionLister, listSnapshot, type KubeSourceOptions } from './source.js';
 export { resolveNamespace } from './namespace.js';
 export { loadKubeConfig } from './client.js';

@@ -82,10 +82,28 @@ function setItems(snap: Snapshot, kind: WatchedKind, items: KubeItem[]): void {
 
 /**
  * A Snapshot read straight from the API (no cache), like upstream's webhooks read through the API
- * reader: admission sees objects created a moment ago.
+ * reader: admission sees objects created a moment ago. `keys` limits which parts are listed.
  */
-export async function listSnapshot(kc: KubeConfig, namespace: string): Promise<Snapshot> {
+export async function listSnapshot(kc: KubeConfig, namespace: string, keys?: Array<keyof Snapshot>): Promise<Snapshot> {
   const snap = emptySnapshot();
-  await Promise.all(watchedKinds(kc).map(async (k) => setItems(snap, k, (await k.list(namespace)).items)));
+  const kinds = watchedKinds(kc).filter((k) => !keys || keys.includes(k.key));
+  await Promise.all(kinds.map(async (k) => setItems(snap, k, (await k.list(namespace)).items)));
   return snap;
+}
+
+/**
+ * For admission: the MetalLB-namespace kinds read fresh from the API (so objects applied together,
+ * e.g. two overlapping pools in one file, see each other), the large cluster-wide kinds (Nodes,
+ * Namespaces, ...) from the source's caches.
+ */
+export function admissionLister(source: KubeSource, kc: KubeConfig, namespace: string): (keys: Array<keyof Snapshot>) => Promise<Snapshot> {
+  const namespaced = new Set(watchedKinds(kc).filter((k) => k.inNamespace).map((k) => k.key));
+  return async (keys) => {
+    await source.synced;
+    const cached = source.snapshot();
+    const fresh = await listSnapshot(kc, namespace, keys.filter((k) => namespaced.has(k)));
+    const out = emptySnapshot();
+    for (const k of keys) (out[k] as unknown[]) = (namespaced.has(k) ? fresh[k] : cached[k]) as unknown[];
+    return out;
+  };
 }
