@@ -9,6 +9,7 @@ import type { OwnerReference } from '../api/meta.js';
 import type { Snapshot } from '../api/snapshot.js';
 import { startMetricsServer } from '../metrics/server.js';
 import { KubeSource } from '../sources/kube/source.js';
+import { reuseConnections } from '../status/kube-connections.js';
 import type { RetryOptions } from '../status/kube-retry.js';
 import { componentLogger, type Logger } from '../util/log.js';
 import { WebhookServer } from '../webhook/server.js';
@@ -50,6 +51,7 @@ export interface ControllerHandle {
 }
 
 export async function runController(o: ControllerOptions): Promise<ControllerHandle> {
+  reuseConnections(o.kubeConfig);
   const log = componentLogger(o.logger, 'main.go');
   const registry = o.registry ?? new Registry();
   if (!o.registry) collectDefaultMetrics({ register: registry });

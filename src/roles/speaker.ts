@@ -28,6 +28,7 @@ import { KubeSource } from '../sources/kube/source.js';
 import { AnnounceStatusWriter } from '../status/kube-announce-status.js';
 import { ConfigStateWriter } from '../status/kube-config-state.js';
 import { EventRecorder, serviceTarget } from '../status/kube-events.js';
+import { reuseConnections } from '../status/kube-connections.js';
 import { WriteCounter, describeError, type RetryOptions } from '../status/kube-retry.js';
 import { componentLogger, type Logger, type LogLevel } from '../util/log.js';
 import { SpeakerLoop } from './speaker-loop.js';
@@ -77,6 +78,7 @@ export interface SpeakerHandle {
 }
 
 export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
+  reuseConnections(o.kubeConfig);
   const log = componentLogger(o.logger, 'main.go');
   const registry = o.registry ?? new Registry();
   if (!o.registry) collectDefaultMetrics({ register: registry });
