@@ -75,7 +75,7 @@ export function attachBGPAdvertisements(
     for (const pool of targetPools(poolNames, poolSelectors, rawPools, pools, r)) {
       const list = attached.get(pool.pool.name) ?? [];
       if (list.includes(parsed)) continue; // reached by name and by selector: attach once
-      if (!checkAgainstPool(parsed, pool, list, r)) continue;
+      if (!checkAgainstPool(parsed, pool, list, nodes.length === 0, r)) continue;
       list.push(parsed);
       attached.set(pool.pool.name, list);
       pool.pool.bgpAdvertisements.push(parsed.cfg);
@@ -151,7 +151,7 @@ function parseBGPAd(
 }
 
 /** Aggregation length against every pool entry, then LOCAL_PREF against advertisements already on the pool. */
-function checkAgainstPool(ad: ParsedBGPAd, pool: ParsedPool, existing: ParsedBGPAd[], r: Reporter): boolean {
+function checkAgainstPool(ad: ParsedBGPAd, pool: ParsedPool, existing: ParsedBGPAd[], noNodes: boolean, r: Reporter): boolean {
   let ok = true;
   for (const [entry, prefixes] of pool.entries) {
     if (prefixes.length === 0) continue;
@@ -171,7 +171,16 @@ function checkAgainstPool(ad: ParsedBGPAd, pool: ParsedPool, existing: ParsedBGP
   if (ad.cfg.serviceSelectors.length > 0) return true;
   for (const other of existing) {
     if (other.cfg.serviceSelectors.length > 0) continue;
-    if (!localPrefCompatible(ad, other, pool)) {
+    if (!localPrefCompatible(ad, other, pool, noNodes)) {
+      if (noNodes) {
+        // Upstream resolves node sets against the Nodes it lists; without Nodes they never intersect and
+        // the pair is accepted. Say what a cluster (which has Nodes) would refuse.
+        r.warn(
+          `localPref ${ad.cfg.localPref} differs from BGPAdvertisement ${other.cfg.name} (${other.cfg.localPref}) on pool ${pool.pool.name} ` +
+            'with the same aggregation and peers: refused on any node both select (give Node objects to check)',
+        );
+        continue;
+      }
       r.error(
         `invalid local preference ${ad.cfg.localPref}: local preferernce ${other.cfg.localPref} was already set for the same type of BGP update. ` +
           `Check existing BGP advertisements with common pools and aggregation lengths (conflicts with BGPAdvertisement ${other.cfg.name} on pool ${pool.pool.name})`,
@@ -183,11 +192,12 @@ function checkAgainstPool(ad: ParsedBGPAd, pool: ParsedPool, existing: ParsedBGP
   return true;
 }
 
-function localPrefCompatible(a: ParsedBGPAd, b: ParsedBGPAd, pool: ParsedPool): boolean {
+/** `assumeShared`: judge as if both advertisements selected a common node (used only to warn). */
+function localPrefCompatible(a: ParsedBGPAd, b: ParsedBGPAd, pool: ParsedPool, assumeShared: boolean): boolean {
   if (a.cfg.localPref === b.cfg.localPref) return true;
   if (aggregationDiffers(a.cfg, b.cfg, pool)) return true;
   if (a.cfg.peers.length > 0 && b.cfg.peers.length > 0 && !a.cfg.peers.some((x) => b.cfg.peers.includes(x))) return true;
-  return !intersects(a.nodes, b.nodes);
+  return !assumeShared && !intersects(a.nodes, b.nodes);
 }
 
 /** Different aggregation means different prefixes: v4-only pool compares v4 lengths, v6-only v6, dual-stack needs both to differ. */

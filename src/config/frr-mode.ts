@@ -10,7 +10,8 @@ export function checkFRRPeersCompatible(peers: BGPPeer[], nodes: Node[], p: Prob
   const sets = peers.map((peer) => selectedNodes(nodes, peer.spec?.nodeSelectors));
   for (let i = 0; i < peers.length; i++) {
     for (let j = i + 1; j < peers.length; j++) {
-      if (!intersects(sets[i], sets[j])) continue;
+      // Upstream: with no Nodes known, all peers are assumed to share one.
+      if (nodes.length > 0 && !intersects(sets[i], sets[j])) continue;
       const a = peers[i].spec ?? ({} as BGPPeer['spec']);
       const b = peers[j].spec ?? ({} as BGPPeer['spec']);
       const an = peers[i].metadata.name;

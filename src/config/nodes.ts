@@ -1,15 +1,11 @@
-// Which nodes a list of node selectors picks, as upstream resolves it at parse time. With no Node
-// objects at hand (a folder of YAML without Nodes) every selector list is taken to pick the same one
-// unknown node, so rules about "sharing a node" stay conservative, as they are in a real cluster.
+// Which nodes a list of node selectors picks, as upstream resolves it at parse time (against the Node
+// objects given; with none, nothing is selected; the FRR pair rule treats "no Nodes" itself).
 import type { Node } from '../api/core.js';
 import type { LabelSelector } from '../api/meta.js';
 import { anySelectorMatches } from '../api/selector.js';
 import { selectorInvalid, wellFormedSelectors } from './selectors.js';
 
-export const UNKNOWN_NODE = '\u0000any-node';
-
 export function selectedNodes(nodes: Node[], selectors: LabelSelector[] | undefined): Set<string> {
-  if (nodes.length === 0) return new Set([UNKNOWN_NODE]);
   // An invalid selector selects nothing (its error is reported where it is parsed).
   const given = Array.isArray(selectors) ? selectors : [];
   const usable = wellFormedSelectors(given).filter((s) => selectorInvalid(s).length === 0);

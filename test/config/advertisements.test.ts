@@ -71,22 +71,32 @@ describe('BGPAdvertisement rules', () => {
 
 describe('LOCAL_PREF consistency', () => {
   const lp = (name: string, localPref: number, extra: Record<string, unknown> = {}) => bgpAd(name, { localPref, ...extra });
+  // Node sets are resolved against the Node objects given, as upstream does: rows carry a Node.
+  const N = node('n0');
   runRows([
-    ['same localPref', [P4, lp('a', 100), lp('b', 100)], undefined],
-    ['different localPref, same aggregation', [P4, lp('a', 100), lp('b', 200)], 'invalid local preference 200: local preferernce 100 was already set for the same type of BGP update'],
-    ['different localPref, different v4 aggregation', [P4, lp('a', 100), lp('b', 200, { aggregationLength: 30 })], undefined],
-    ['v4-only pool: a different v6 aggregation does not help', [P4, lp('a', 100), lp('b', 200, { aggregationLengthV6: 64 })], 'invalid local preference'],
-    ['v6-only pool: different v6 aggregation', [P6, lp('a', 100), lp('b', 200, { aggregationLengthV6: 124 })], undefined],
-    ['dual-stack pool: only v4 differs', [PD, lp('a', 100), lp('b', 200, { aggregationLength: 30 })], 'invalid local preference'],
-    ['dual-stack pool: both differ', [PD, lp('a', 100), lp('b', 200, { aggregationLength: 30, aggregationLengthV6: 124 })], undefined],
-    ['disjoint peers', [P4, lp('a', 100, { peers: ['p1'] }), lp('b', 200, { peers: ['p2'] })], undefined],
-    ['overlapping peers', [P4, lp('a', 100, { peers: ['p1', 'p2'] }), lp('b', 200, { peers: ['p2'] })], 'invalid local preference'],
-    ['one ad with every peer', [P4, lp('a', 100), lp('b', 200, { peers: ['p2'] })], 'invalid local preference'],
+    ['same localPref', [N, P4, lp('a', 100), lp('b', 100)], undefined],
+    ['different localPref, same aggregation', [N, P4, lp('a', 100), lp('b', 200)], 'invalid local preference 200: local preferernce 100 was already set for the same type of BGP update'],
+    ['different localPref, different v4 aggregation', [N, P4, lp('a', 100), lp('b', 200, { aggregationLength: 30 })], undefined],
+    ['v4-only pool: a different v6 aggregation does not help', [N, P4, lp('a', 100), lp('b', 200, { aggregationLengthV6: 64 })], 'invalid local preference'],
+    ['v6-only pool: different v6 aggregation', [N, P6, lp('a', 100), lp('b', 200, { aggregationLengthV6: 124 })], undefined],
+    ['dual-stack pool: only v4 differs', [N, PD, lp('a', 100), lp('b', 200, { aggregationLength: 30 })], 'invalid local preference'],
+    ['dual-stack pool: both differ', [N, PD, lp('a', 100), lp('b', 200, { aggregationLength: 30, aggregationLengthV6: 124 })], undefined],
+    ['disjoint peers', [N, P4, lp('a', 100, { peers: ['p1'] }), lp('b', 200, { peers: ['p2'] })], undefined],
+    ['overlapping peers', [N, P4, lp('a', 100, { peers: ['p1', 'p2'] }), lp('b', 200, { peers: ['p2'] })], 'invalid local preference'],
+    ['one ad with every peer', [N, P4, lp('a', 100), lp('b', 200, { peers: ['p2'] })], 'invalid local preference'],
     ['disjoint nodes', [node('n1', { r: '1' }), node('n2', { r: '2' }), P4, lp('a', 100, { nodeSelectors: [{ matchLabels: { r: '1' } }] }), lp('b', 200, { nodeSelectors: [{ matchLabels: { r: '2' } }] })], undefined],
     ['intersecting nodes', [node('n1', { r: '1' }), node('n2', { r: '2' }), P4, lp('a', 100), lp('b', 200, { nodeSelectors: [{ matchLabels: { r: '2' } }] })], 'invalid local preference'],
-    ['with serviceSelectors the check waits for announce time', [P4, lp('a', 100), lp('b', 200, { serviceSelectors: [{ matchLabels: { app: 'x' } }] })], undefined],
+    ['with serviceSelectors the check waits for announce time', [N, P4, lp('a', 100), lp('b', 200, { serviceSelectors: [{ matchLabels: { app: 'x' } }] })], undefined],
     ['different pools', [P4, pool('other', ['198.51.100.0/24']), lp('a', 100, { ipAddressPools: ['v4'] }), lp('b', 200, { ipAddressPools: ['other'] })], undefined],
   ]);
+
+  test('without Node objects upstream sees no shared node and accepts; we warn', () => {
+    const r = build([P4, lp('a', 100), lp('b', 200)]);
+    expect(r.ok).toBe(true);
+    expect(r.ok && r.warnings).toEqual([
+      'BGPAdvertisement/b: localPref 200 differs from BGPAdvertisement a (100) on pool v4 with the same aggregation and peers: refused on any node both select (give Node objects to check)',
+    ]);
+  });
 });
 
 describe('L2Advertisement rules', () => {
