@@ -13,9 +13,10 @@
 import { execa } from 'execa';
 import { readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { FrrApplier, pidProbe } from '../src/frr/applier.js';
-import { Vtysh } from '../src/frr/vtysh.js';
+import { Vtysh, type VtyshRunner } from '../src/frr/vtysh.js';
+import { VtySocketRunner } from '../src/frr/vty-socket.js';
 import { Lab } from '../e2e/harness/netns.js';
-import { pairIntent, routerPaths, routerSessions, servicePrefix, startPair, waitUntil, type Pair } from '../e2e/frr/topology.js';
+import { pairIntent, routerSessions, servicePrefix, startPair, waitUntil, type Pair } from '../e2e/frr/topology.js';
 import { upstreamStyleConf } from './frr-upstream-style.js';
 
 const TICK = 100; // clock ticks per second (getconf CLK_TCK)
@@ -59,18 +60,35 @@ async function resets(p: Pair): Promise<{ established: number; dropped: number }
   return { established: e, dropped: d };
 }
 
-function applierFor(p: Pair): FrrApplier {
-  return new FrrApplier({ vtysh: new Vtysh({ pathspace: p.node.pathspace }), stateProbe: pidProbe(`/var/run/frr/${p.node.pathspace}`) });
+type RunnerKind = 'socket' | 'vtysh';
+const closers: Array<() => void> = [];
+
+function runnerFor(ps: string, kind: RunnerKind): VtyshRunner {
+  if (kind === 'vtysh') return new Vtysh({ pathspace: ps });
+  const r = new VtySocketRunner({ pathspace: ps });
+  closers.push(() => r.close());
+  return r;
 }
 
-async function latency(lab: Lab, tag: string, peers: number, base: number, changes: number, family: 4 | 6): Promise<Record<string, unknown>> {
+function applierFor(p: Pair, kind: RunnerKind = 'socket'): FrrApplier {
+  return new FrrApplier({ vtysh: runnerFor(p.node.pathspace, kind), stateProbe: pidProbe(`/var/run/frr/${p.node.pathspace}`) });
+}
+
+/** Paths of a prefix at the router, read over bgpd's vty socket (a vtysh process per poll would dominate). */
+async function pathsAt(router: VtyshRunner, prefix: string): Promise<number> {
+  const j = await router.showJSON<{ paths?: unknown[] }>(`show bgp ${prefix.includes(':') ? 'ipv6' : 'ipv4'} unicast ${prefix} json`);
+  return j.paths?.length ?? 0;
+}
+
+async function latency(lab: Lab, tag: string, peers: number, base: number, changes: number, family: 4 | 6, kind: RunnerKind = 'socket'): Promise<Record<string, unknown>> {
   const p = await startPair(lab, { tag, peers, family });
-  const a = applierFor(p);
+  const a = applierFor(p, kind);
+  const router = runnerFor(p.router.pathspace, 'socket');
   a.update(pairIntent(p, base));
   await a.idle();
   if (a.lastError) throw a.lastError;
   await established(p, 120000);
-  if (base > 0) await waitUntil('base prefixes', async () => (await routerPaths(p, servicePrefix(family, base - 1))) === peers, 120000, 200);
+  if (base > 0) await waitUntil('base prefixes', async () => (await pathsAt(router, servicePrefix(family, base - 1))) === peers, 120000, 200);
   const before = await resets(p);
   const ms: number[] = [];
   const applyMs: number[] = [];
@@ -81,12 +99,13 @@ async function latency(lab: Lab, tag: string, peers: number, base: number, chang
     await a.idle();
     applyMs.push(performance.now() - t0);
     const prefix = servicePrefix(family, base + i);
-    await waitUntil(prefix, async () => (await routerPaths(p, prefix)) === peers, 30000, 5);
+    await waitUntil(prefix, async () => (await pathsAt(router, prefix)) === peers, 30000, 2);
     ms.push(performance.now() - t0);
   }
   const after = await resets(p);
   a.stop();
   return {
+    runner: kind,
     peers,
     prefixes: base,
     changes,
@@ -149,13 +168,14 @@ async function cpu(lab: Lab): Promise<Record<string, unknown>> {
 async function first(lab: Lab, tag: string, peers: number, prefixes: number): Promise<Record<string, unknown>> {
   const p = await startPair(lab, { tag, peers, family: 6 });
   const a = applierFor(p);
+  const router = runnerFor(p.router.pathspace, 'socket');
   const t0 = performance.now();
   a.update(pairIntent(p, prefixes));
   await a.idle();
   if (a.lastError) throw a.lastError;
   const applyMs = performance.now() - t0;
   const last = servicePrefix(6, prefixes - 1);
-  await waitUntil(`${last} on every peer`, async () => (await routerPaths(p, last)) === peers, 600000, 250);
+  await waitUntil(`${last} on every peer`, async () => (await pathsAt(router, last)) === peers, 600000, 100);
   const ribMs = performance.now() - t0;
   const cmds = a.lastApply?.commands;
   a.stop();
@@ -167,7 +187,10 @@ const all = wanted.size === 0;
 const results: Record<string, unknown> = {};
 const lab = new Lab('mtfrr');
 try {
-  if (all || wanted.has('latency1')) results.latency1Peer = await latency(lab, 'l1', 1, 0, 50, 4);
+  if (all || wanted.has('latency1')) {
+    results.latency1Peer = await latency(lab, 'l1', 1, 0, 50, 4);
+    results.latency1PeerVtyshProcess = await latency(lab, 'l1v', 1, 0, 30, 4, 'vtysh');
+  }
   if (all || wanted.has('latency50')) results.latency50x1000 = await latency(lab, 'l50', 50, 1000, 20, 6);
   if (all || wanted.has('cpu')) results.cpuPerChange = await cpu(lab);
   if (all || wanted.has('first')) {
@@ -178,5 +201,6 @@ try {
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(JSON.stringify({ loadavg: load, ...results }, null, 1));
 } finally {
+  for (const c of closers) c();
   await lab.cleanup();
 }

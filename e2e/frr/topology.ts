@@ -103,7 +103,7 @@ export function pairIntent(p: Pair, services: number, firstService = 0): NodeBGP
   return {
     hostname: 'node',
     logLevel: 'informational',
-    routers: [{ asn: NODE_ASN, routerID: p.nodeAddrs[0], vrf: '', neighbors, prefixes: ads.map((a) => a.prefix), poolRanges: [{ pool: 'pool', cidr: family === 4 ? POOL4 : POOL6, family, lengths: [family === 4 ? 32 : 128] }] }],
+    routers: [{ asn: NODE_ASN, routerID: family === 4 ? p.nodeAddrs[0] : '192.0.2.1', vrf: '', neighbors, prefixes: ads.map((a) => a.prefix), poolRanges: [{ pool: 'pool', cidr: family === 4 ? POOL4 : POOL6, family, lengths: [family === 4 ? 32 : 128] }] }],
     bfdProfiles: p.opts.bfd ? [p.opts.bfd] : [],
     extras: '',
   };
