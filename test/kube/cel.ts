@@ -64,3 +64,28 @@ export function celErrors(schema: Schema, value: unknown, old?: unknown): string
   walk(schema, applyDefaults(schema, value), old === undefined ? undefined : applyDefaults(schema, old), '');
   return errors;
 }
+
+/**
+ * What the API server enforces for x-kubernetes-list-type set (no repeated value) and map (no
+ * repeated key), which ajv does not know about.
+ */
+export function listTypeErrors(schema: Schema, value: unknown, path = ''): string[] {
+  const out: string[] = [];
+  if (Array.isArray(value)) {
+    const keyOf = schema['x-kubernetes-list-type'] === 'set' ? (x: unknown) => JSON.stringify(x)
+      : schema['x-kubernetes-list-type'] === 'map' ? (x: unknown) => JSON.stringify((schema['x-kubernetes-list-map-keys'] ?? []).map((k) => (x as Record<string, unknown>)?.[k]))
+        : undefined;
+    if (keyOf) {
+      const seen = new Set<string>();
+      value.forEach((x, i) => {
+        const k = keyOf(x);
+        if (seen.has(k)) out.push(`${path}[${i}]: Duplicate value: ${k}`);
+        seen.add(k);
+      });
+    }
+    if (schema.items) value.forEach((x, i) => out.push(...listTypeErrors(schema.items!, x, `${path}[${i}]`)));
+  } else if (isObject(value) && schema.properties) {
+    for (const [k, s] of Object.entries(schema.properties)) out.push(...listTypeErrors(s, value[k], `${path}.${k}`));
+  }
+  return out;
+}

@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
 import { buildCRD } from '../../src/api/crds.js';
 import { CRD_DEFINITIONS, type Schema } from '../../src/api/schema/index.js';
 import { renderCRDs } from '../../scripts/gen-crds.js';
-import { celErrors, collectRules, evalRule } from './cel.js';
+import { celErrors, collectRules, evalRule, listTypeErrors } from './cel.js';
 import { VALID_EXAMPLES } from './examples.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -35,7 +35,7 @@ function problems(o: Obj): string[] {
   if (!validators.has(key)) validators.set(key, ajv.compile(schema));
   const v = validators.get(key)!;
   const out = v(o) ? [] : (v.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-  return [...out, ...celErrors(schema, o)];
+  return [...out, ...listTypeErrors(schema, o), ...celErrors(schema, o)];
 }
 
 function seedObjects(): Array<{ file: string; obj: Obj }> {
@@ -128,7 +128,13 @@ describe('invalid objects are rejected', () => {
     ['connect time too long', peer({ myASN: 1, peerASN: 2, peerAddress: '192.0.2.1', connectTime: '65536s' }), /connect time should be between 1 seconds to 65535/],
     ['v1beta1 without peerAddress', peer({ myASN: 1, peerASN: 2 }, 'v1beta1'), /peerAddress/],
     ['aggregation with service selectors', { apiVersion: 'metallb.io/v1beta1', kind: 'BGPAdvertisement', metadata: { name: 'a' }, spec: { aggregationLength: 24, serviceSelectors: [{}] } } as Obj, /mutually exclusive/],
-    ['duplicate community alias names', { apiVersion: 'metallb.io/v1beta1', kind: 'Community', metadata: { name: 'c' }, spec: { communities: [{ name: 'a', value: '1:1' }, { name: 'b', value: '99999999:1' }] } } as Obj, /invalid community value/],
+    ['an alias with an out-of-range value', { apiVersion: 'metallb.io/v1beta1', kind: 'Community', metadata: { name: 'c' }, spec: { communities: [{ name: 'a', value: '1:1' }, { name: 'b', value: '99999999:1' }] } } as Obj, /invalid community value/],
+    ['duplicate alias names in one Community', { apiVersion: 'metallb.io/v1beta1', kind: 'Community', metadata: { name: 'c' }, spec: { communities: [{ name: 'a', value: '1:1' }, { name: 'a', value: '1:2' }] } } as Obj, /communities\[1\]: Duplicate value/],
+    ['a pool named twice in an advertisement', { apiVersion: 'metallb.io/v1beta1', kind: 'BGPAdvertisement', metadata: { name: 'a' }, spec: { ipAddressPools: ['p', 'p'] } } as Obj, /ipAddressPools\[1\]: Duplicate value/],
+    ['a peer named twice in an advertisement', { apiVersion: 'metallb.io/v1beta1', kind: 'BGPAdvertisement', metadata: { name: 'a' }, spec: { peers: ['r', 'r'] } } as Obj, /peers\[1\]: Duplicate value/],
+    ['a community repeated in an advertisement', { apiVersion: 'metallb.io/v1beta1', kind: 'BGPAdvertisement', metadata: { name: 'a' }, spec: { communities: ['1:1', '1:1'] } } as Obj, /communities\[1\]: Duplicate value/],
+    ['a namespace repeated in serviceAllocation', pool({ addresses: ['192.0.2.0/24'], serviceAllocation: { namespaces: ['a', 'a'] } }), /namespaces\[1\]: Duplicate value/],
+    ['a pool repeated in an L2 advertisement', { apiVersion: 'metallb.io/v1beta1', kind: 'L2Advertisement', metadata: { name: 'l' }, spec: { ipAddressPools: ['p', 'p'] } } as Obj, /ipAddressPools\[1\]: Duplicate value/],
     ['bad ConfigurationState result', { apiVersion: 'metallb.io/v1beta1', kind: 'ConfigurationState', metadata: { name: 'c' }, status: { result: 'Maybe' } } as Obj, /allowed values/],
   ];
   it.each(cases)('%s', (_n, obj, re) => {

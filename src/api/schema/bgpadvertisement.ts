@@ -1,5 +1,5 @@
 // BGPAdvertisement (metallb.io/v1beta1): how Service IPs of some pools are announced by BGP.
-import { MAX_ITEMS_WITH_RULES, int32, int64, labelSelectors, objectSchema, strings, type Schema } from './common.js';
+import { MAX_ITEMS_WITH_RULES, int32, int64, labelSelectors, objectSchema, stringSet, type Schema } from './common.js';
 import { communityValueRule } from './community.js';
 import { AGE, type CrdDefinition } from './types.js';
 
@@ -17,15 +17,15 @@ const spec: Schema = {
     }),
     localPref: int64('BGP LOCAL_PREF attribute (iBGP only); 0 = not set.', { minimum: 0, maximum: 4294967295 }),
     communities: {
-      ...strings('BGP communities: A:B (16-bit numbers), large:A:B:C (32-bit numbers) or the name of a Community alias.', {
+      ...stringSet('BGP communities: A:B (16-bit numbers), large:A:B:C (32-bit numbers) or the name of a Community alias.', {
         type: 'string', maxLength: 128, 'x-kubernetes-validations': [communityValueRule('self')],
       }),
       maxItems: MAX_ITEMS_WITH_RULES,
     },
-    ipAddressPools: strings('Names of the pools announced; with ipAddressPoolSelectors also empty, every pool.'),
+    ipAddressPools: stringSet('Names of the pools announced; with ipAddressPoolSelectors also empty, every pool.'),
     ipAddressPoolSelectors: labelSelectors('Pools (by label) announced.'),
     nodeSelectors: labelSelectors('Nodes that announce (become next hops); empty = every node.'),
-    peers: strings('Names of the BGPPeers to announce to; empty = every peer.'),
+    peers: stringSet('Names of the BGPPeers to announce to; empty = every peer.'),
     serviceSelectors: labelSelectors('Only Services matching one of these use this advertisement; empty = every Service.'),
   },
   'x-kubernetes-validations': [{

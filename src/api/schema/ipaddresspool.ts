@@ -1,5 +1,5 @@
 // IPAddressPool (metallb.io/v1beta1): the addresses handed out to LoadBalancer Services.
-import { CIDR, MAX_ITEMS_WITH_RULES, RANGE, bool, int32, labelSelectors, matches, objectSchema, int64, type Schema } from './common.js';
+import { CIDR, MAX_ITEMS_WITH_RULES, RANGE, bool, stringSet, int32, labelSelectors, matches, objectSchema, int64, type Schema } from './common.js';
 import { AGE, type CrdDefinition } from './types.js';
 
 const address: Schema = {
@@ -22,6 +22,7 @@ const spec: Schema = {
       type: 'array',
       description: 'CIDRs (192.0.2.0/24) and ranges (192.0.2.10-192.0.2.20) the pool hands out; IPv4 and IPv6 may be mixed.',
       items: address,
+      'x-kubernetes-list-type': 'set',
       minItems: 1,
       maxItems: MAX_ITEMS_WITH_RULES,
     },
@@ -32,7 +33,7 @@ const spec: Schema = {
       description: 'Restricts the pool to some namespaces and Services and orders pools by priority.',
       properties: {
         priority: int32('Priority of the pool among pools matching a Service: a smaller positive number wins; 0 or unset is lowest.'),
-        namespaces: { type: 'array', description: 'Namespaces whose Services may use the pool.', items: { type: 'string' } },
+        namespaces: stringSet('Namespaces whose Services may use the pool.'),
         namespaceSelectors: labelSelectors('Namespaces (by label) whose Services may use the pool.'),
         serviceSelectors: labelSelectors('Services (by label) that may use the pool; any selector may match.'),
       },

@@ -1,12 +1,12 @@
 // L2Advertisement (metallb.io/v1beta1): Service IPs of some pools answered by ARP/NDP.
-import { labelSelector, labelSelectors, objectSchema, strings, int32, type Schema } from './common.js';
+import { labelSelector, labelSelectors, objectSchema, stringSet, strings, int32, type Schema } from './common.js';
 import { AGE, type CrdDefinition } from './types.js';
 
 const spec: Schema = {
   type: 'object',
   description: 'L2AdvertisementSpec: which pools, from which nodes and interfaces.',
   properties: {
-    ipAddressPools: strings('Names of the pools announced; with ipAddressPoolSelectors also empty, every pool.'),
+    ipAddressPools: stringSet('Names of the pools announced; with ipAddressPoolSelectors also empty, every pool.'),
     ipAddressPoolSelectors: labelSelectors('Pools (by label) announced.'),
     nodeSelectors: labelSelectors('Nodes that may announce; empty = every node.'),
     interfaces: strings('Host interfaces to announce from; empty = every interface.'),
