@@ -1,7 +1,7 @@
 // `metallb-ts controller`: allocation and status for a cluster (see src/roles/controller.ts).
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Command } from 'commander';
-import { podOwner, runController } from '../roles/controller.js';
+import { podOwner, runController, type ControllerHandle } from '../roles/controller.js';
 import { loadKubeConfig } from '../sources/kube/client.js';
 import { resolveNamespace } from '../sources/kube/namespace.js';
 import { createLogger, parseLogLevel } from '../util/log.js';
@@ -36,27 +36,10 @@ export function register(program: Command): void {
     .option('--webhook-port <port>', 'HTTPS port of the webhooks', '9443')
     .option('--cert-dir <dir>', 'directory holding the webhook\'s tls.crt and tls.key', DEFAULT_CERT_DIR)
     .option('--kubeconfig <path>', 'kubeconfig file (default: in-cluster, else KUBECONFIG or ~/.kube/config)')
-    .action(async (opts: Record<string, string | undefined>) => {
+    .action(async (opts: ControllerFlags) => {
       try {
-        const mode = (opts.webhookMode ?? 'enabled') as WebhookMode;
-        if (!['enabled', 'disabled', 'onlywebhook'].includes(mode)) throw new Error(`--webhook-mode "${mode}" is invalid: use enabled, disabled or onlywebhook`);
-        if (opts.kubeconfig) process.env.KUBECONFIG = opts.kubeconfig;
-        if (mode === 'onlywebhook') {
-          await runWebhook({ port: opts.webhookPort ?? '9443', certDir: opts.certDir ?? DEFAULT_CERT_DIR, namespace: opts.namespace, logLevel: opts.logLevel ?? 'info' });
-          return;
-        }
-        const logger = createLogger(parseLogLevel(opts.logLevel ?? 'info'));
-        const metricsPort = port('--port', opts.port);
-        const handle = await runController({
-          kubeConfig: kubeConfigFrom(opts.kubeconfig),
-          namespace: resolveNamespace(opts.namespace),
-          lbClass: opts.lbClass,
-          logger,
-          metricsPort: metricsPort === 0 ? undefined : metricsPort,
-          healthPort: port('--health-probe-port', opts.healthProbePort),
-          webhook: mode === 'enabled' ? { port: port('--webhook-port', opts.webhookPort), certDir: opts.certDir ?? DEFAULT_CERT_DIR } : undefined,
-          owner: podOwner(),
-        });
+        const handle = await startController(opts);
+        if (!handle) return; // onlywebhook: runWebhook handles its own lifetime
         const shutdown = () => void handle.stop().then(() => process.exit(0));
         process.once('SIGTERM', shutdown);
         process.once('SIGINT', shutdown);
@@ -65,4 +48,29 @@ export function register(program: Command): void {
         process.exit(1);
       }
     });
+}
+
+export type ControllerFlags = Record<string, string | undefined>;
+
+/** The command's work, from its parsed flags; undefined in onlywebhook mode. */
+export async function startController(opts: ControllerFlags): Promise<ControllerHandle | undefined> {
+  const mode = (opts.webhookMode ?? 'enabled') as WebhookMode;
+  if (!['enabled', 'disabled', 'onlywebhook'].includes(mode)) throw new Error(`--webhook-mode "${mode}" is invalid: use enabled, disabled or onlywebhook`);
+  if (mode === 'onlywebhook') {
+    if (opts.kubeconfig) process.env.KUBECONFIG = opts.kubeconfig;
+    await runWebhook({ port: opts.webhookPort ?? '9443', certDir: opts.certDir ?? DEFAULT_CERT_DIR, namespace: opts.namespace, logLevel: opts.logLevel ?? 'info' });
+    return undefined;
+  }
+  const logger = createLogger(parseLogLevel(opts.logLevel ?? 'info'));
+  const metricsPort = port('--port', opts.port ?? '9120');
+  return runController({
+    kubeConfig: kubeConfigFrom(opts.kubeconfig),
+    namespace: resolveNamespace(opts.namespace),
+    lbClass: opts.lbClass,
+    logger,
+    metricsPort: metricsPort === 0 ? undefined : metricsPort,
+    healthPort: port('--health-probe-port', opts.healthProbePort ?? '17472'),
+    webhook: mode === 'enabled' ? { port: port('--webhook-port', opts.webhookPort ?? '9443'), certDir: opts.certDir ?? DEFAULT_CERT_DIR } : undefined,
+    owner: podOwner(),
+  });
 }

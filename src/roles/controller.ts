@@ -8,7 +8,7 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { OwnerReference } from '../api/meta.js';
 import type { Snapshot } from '../api/snapshot.js';
 import { startMetricsServer } from '../metrics/server.js';
-import { KubeSource } from '../sources/kube/source.js';
+import { KubeSource, admissionLister } from '../sources/kube/source.js';
 import { reuseConnections } from '../status/kube-connections.js';
 import type { RetryOptions } from '../status/kube-retry.js';
 import { componentLogger, type Logger } from '../util/log.js';
@@ -98,11 +98,9 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
   if (o.webhook) {
     webhook = new WebhookServer({
       namespace: o.namespace, certDir: o.webhook.certDir, logger: componentLogger(o.logger, 'webhook.go'),
-      // Admission answers only once every cache has listed, so it never judges against a partial view.
-      lister: async () => {
-        await source.synced;
-        return source.snapshot();
-      },
+      // The same reads as `metallb-ts webhook`: MetalLB objects fresh from the API on each review,
+      // Nodes and Namespaces from the caches, nothing judged before every cache has listed.
+      lister: admissionLister(source, o.kubeConfig, o.namespace),
     });
     webhookPort = await webhook.listen(o.webhook.port, o.webhook.host);
     log.info({ op: 'startup', port: webhookPort }, 'webhook server listening');

@@ -84,6 +84,11 @@ describe('controller role', () => {
     expect(svcStatus(server, 'second').ips).toEqual([]);
     await waitFor('warning event', () => events(server, 'second').length > 0);
     expect(events(server, 'second')).toEqual([expect.objectContaining({ type: 'Warning', reason: 'AllocationFailed', message: expect.stringMatching(/^Failed to allocate IP for "default\/second": no available IPs/) })]);
+    // The Service is edited and still fails the same way: the same Event's count goes up (aggregation).
+    const cur = server.get('Service', 'default', 'second');
+    server.update({ ...cur, spec: { ...cur.spec, ports: [{ port: 8080, protocol: 'TCP' }] } });
+    await waitFor('count bump', () => events(server, 'second')[0]?.count === 2);
+    expect(events(server, 'second')).toHaveLength(1);
 
     server.remove('Service', 'default', 'first');
     await waitFor('second gets the freed IP', () => svcStatus(server, 'second').ips[0] === '192.0.2.10');
