@@ -8,6 +8,14 @@ import { intersects, selectedNodes } from './nodes.js';
 
 export function checkFRRPeersCompatible(peers: BGPPeer[], nodes: Node[], p: Problems): void {
   const sets = peers.map((peer) => selectedNodes(nodes, peer.spec?.nodeSelectors));
+  // Each peer is told about each rule once, against the first peer it conflicts with.
+  const told = new Set<string>();
+  const once = (peer: number, rule: string): boolean => {
+    const k = `${peer}/${rule}`;
+    if (told.has(k)) return false;
+    told.add(k);
+    return true;
+  };
   for (let i = 0; i < peers.length; i++) {
     for (let j = i + 1; j < peers.length; j++) {
       // Upstream: with no Nodes known, all peers are assumed to share one.
@@ -17,17 +25,17 @@ export function checkFRRPeersCompatible(peers: BGPPeer[], nodes: Node[], p: Prob
       const an = peers[i].metadata.name;
       const bn = peers[j].metadata.name;
       const r = p.for('BGPPeer', bn);
-      if ((a.routerID ?? '') !== (b.routerID ?? '')) {
+      if ((a.routerID ?? '') !== (b.routerID ?? '') && once(j, 'routerID')) {
         r.error(
           `peer ${bn} has RouterID different from ${an}, in FRR mode peers selecting the same node must all have the same RouterID` +
             ` (${show(b.routerID)} vs ${show(a.routerID)}: set the same spec.routerID, or give them disjoint nodeSelectors)`,
           'spec.routerID',
         );
       }
-      if (identifier(a) === identifier(b)) {
+      if (identifier(a) === identifier(b) && once(j, 'duplicate')) {
         r.error(`peer ${bn} already exists, FRR mode doesn't support duplicate BGPPeers selecting the same node (same as ${an})`, 'spec.peerAddress');
       }
-      if (a.myASN !== b.myASN && (a.vrf ?? '') === (b.vrf ?? '')) {
+      if (a.myASN !== b.myASN && (a.vrf ?? '') === (b.vrf ?? '') && once(j, 'myASN')) {
         r.error(
           `peer ${bn} has myAsn different from ${an}, in FRR mode peers selecting the same node must have the same myAsn within the same VRF` +
             ` (${JSON.stringify(b.myASN)} vs ${JSON.stringify(a.myASN)})`,

@@ -32,19 +32,20 @@ export function buildPools(pools: IPAddressPool[], namespaces: Namespace[], p: P
       r.error(`duplicate definition of pool ${goQuote(name)}`);
       continue;
     }
-    let overlapping = false;
+    // One line per address entry (a range may summarise into many CIDRs): its first clash.
+    const reported = new Set<number>();
     for (const c of parsed.pool.cidrs) {
       const clash = seen.add(c.prefix, name);
-      if (clash) {
-        overlapping = true;
-        const where = clash.value === name ? 'this pool' : `pool ${clash.value}`;
-        r.error(
-          `CIDR ${goQuote(formatPrefix(c.prefix))} in pool ${goQuote(name)} overlaps with already defined CIDR ${goQuote(formatPrefix(clash.prefix))}` +
-            ` (in ${where}): pools may not share addresses`,
-          `spec.addresses[${c.entry}]`,
-        );
-      }
+      if (!clash || reported.has(c.entry)) continue;
+      reported.add(c.entry);
+      const where = clash.value === name ? 'this pool' : `pool ${clash.value}`;
+      r.error(
+        `CIDR ${goQuote(formatPrefix(c.prefix))} in pool ${goQuote(name)} overlaps with already defined CIDR ${goQuote(formatPrefix(clash.prefix))}` +
+          ` (in ${where}): pools may not share addresses`,
+        `spec.addresses[${c.entry}]`,
+      );
     }
+    const overlapping = reported.size > 0;
     if (!overlapping) out.set(name, parsed);
   }
   return out;

@@ -135,6 +135,13 @@ describe('FRR mode: peers sharing a node', () => {
     else expect(lines.join('\n')).toContain(error);
   });
 
+  test('each peer hears about each pair rule once', () => {
+    const lines = problems([peer('a', { ...A, routerID: '10.0.0.1' }), peer('b', { ...A, routerID: '10.0.0.2' }), peer('c', { ...A, routerID: '10.0.0.3' })]);
+    expect(lines.filter((l) => l.startsWith('BGPPeer/c:') && l.includes('RouterID'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('BGPPeer/c:') && l.includes('already exists'))).toHaveLength(1);
+    expect(lines.filter((l) => l.startsWith('BGPPeer/a:'))).toEqual([]);
+  });
+
   test("the speaker's view drops peers that do not select its node (spec 11.1)", () => {
     const objects = [
       node('n1', { rack: '1' }),

@@ -64,9 +64,10 @@ describe('IPAddressPool rules', () => {
     expect([...sa.namespaces].sort()).toEqual(['blue', 'green']);
   });
 
-  test('every overlapping CIDR is reported, naming the field', () => {
-    const lines = problems([pool('a', ['192.0.2.0/24']), pool('b', ['198.51.100.0/24', '192.0.2.1-192.0.2.2'])]);
+  test('each overlapping address entry is reported once (its first clash), naming the field', () => {
+    const lines = problems([pool('a', ['192.0.2.0/24']), pool('b', ['198.51.100.0/24', '192.0.2.1-192.0.2.2', '192.0.2.64/26'])]);
     expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(/^IPAddressPool\/b: spec\.addresses\[2\]: CIDR "192\.0\.2\.64\/26"/);
     expect(lines[0]).toMatch(/^IPAddressPool\/b: spec\.addresses\[1\]: CIDR "192\.0\.2\.1\/32" in pool "b" overlaps/);
   });
 });
