@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPaths } from './load.js';
@@ -26,6 +26,17 @@ describe('loadPaths', () => {
     expect(r.snapshot.namespaces.map((n) => n.metadata.name)).toEqual(['a', 'b', 'c']);
     expect(r.errors).toHaveLength(1);
     expect(r.errors[0]).toContain(`${join(dir, 'bad.yaml')}:`);
+  });
+
+  test('a mounted ConfigMap (..data symlinks) is read once', async () => {
+    const cm = join(dir, 'cm');
+    await mkdir(join(cm, '..2026_11_27_12_00_00.1'), { recursive: true });
+    await writeFile(join(cm, '..2026_11_27_12_00_00.1', 'ns.yaml'), ns('mounted'));
+    await symlink('..2026_11_27_12_00_00.1', join(cm, '..data'));
+    await symlink(join('..data', 'ns.yaml'), join(cm, 'ns.yaml'));
+    const r = await loadPaths([cm]);
+    expect(r.errors).toEqual([]);
+    expect(r.snapshot.namespaces.map((n) => n.metadata.name)).toEqual(['mounted']);
   });
 
   test('a file named explicitly is read whatever its extension; a missing path is an error', async () => {

@@ -31,13 +31,18 @@ export async function loadPaths(paths: string[]): Promise<{ snapshot: Snapshot; 
   return { snapshot: toSnapshot(objects), errors };
 }
 
-/** A file named explicitly is read whatever its extension; folders contribute *.yaml and *.yml only. */
+/**
+ * A file named explicitly is read whatever its extension; folders contribute *.yaml and *.yml only.
+ * Hidden entries are skipped: editors' temporary files, and the "..data" / "..<timestamp>" folders of a
+ * mounted ConfigMap, whose files are also reachable through the symlinks next to them.
+ */
 async function yamlFiles(path: string): Promise<string[]> {
   const st = await stat(path);
   if (!st.isDirectory()) return [path];
   const out: string[] = [];
   const entries = (await readdir(path, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
     const full = join(path, e.name);
     if (e.isDirectory()) out.push(...(await yamlFiles(full)));
     else if (/\.ya?ml$/i.test(e.name)) out.push(full);
