@@ -76,9 +76,9 @@ function buildPeer(peer: BGPPeer, inputs: PeerInputs, r: Reporter): PeerConfig |
   const timers = parseTimers(hold, keepalive);
   if (timers.error) r.error(`invalid BGPPeer timers: ${timers.error}`, hold ? 'spec.holdTime' : 'spec.keepaliveTime');
 
-  if (address !== '' && !parseIP(address)) r.error(`invalid BGPPeer address ${goQuote(address)}`, 'spec.peerAddress');
-  if (routerID !== '' && !parseIP(routerID)) r.error(`invalid router ID ${goQuote(routerID)}`, 'spec.routerID');
-  if (source !== '' && !parseIP(source)) r.error(`invalid source IP ${goQuote(source)}`, 'spec.sourceAddress');
+  if (address !== '' && !goParseIP(address)) r.error(`invalid BGPPeer address ${goQuote(address)}`, 'spec.peerAddress');
+  if (routerID !== '' && !goParseIP(routerID)) r.error(`invalid router ID ${goQuote(routerID)}`, 'spec.routerID');
+  if (source !== '' && !goParseIP(source)) r.error(`invalid source IP ${goQuote(source)}`, 'spec.sourceAddress');
 
   const dup = selectorListDuplicate(nodeSelectors, 'nodeSelectors');
   if (dup) r.error(dup, 'spec.nodeSelectors');
@@ -144,6 +144,11 @@ function buildPeer(peer: BGPPeer, inputs: PeerInputs, r: Reporter): PeerConfig |
   if (timers.keepalive !== undefined) cfg.keepaliveTime = wholeSeconds(timers.keepalive);
   if (connectTime !== undefined) cfg.connectTime = connectTime;
   return cfg;
+}
+
+/** net.ParseIP: like parseIP, but surrounding spaces make the text invalid. */
+function goParseIP(text: string): boolean {
+  return text === text.trim() && parseIP(text) !== undefined;
 }
 
 interface Duration {
