@@ -66,7 +66,8 @@ export class ControllerReconciler {
   private config: Config | undefined;
   private seeded = false;
   /** Services reconciled by the last pass (for the benchmark and logs) */
-  lastPass = { services: 0, statusWrites: 0 };
+  lastPass = { services: 0, statusWrites: 0, failures: 0 };
+  private failures = 0;
 
   constructor(private readonly o: ReconcilerOptions) {
     this.statusWriter = new ServiceStatusWriter(o.kubeConfig, this.writes, o.retry);
@@ -183,6 +184,7 @@ export class ControllerReconciler {
           await this.statusWriter.write(svc.metadata.namespace ?? 'default', svc.metadata.name, desired);
           this.written.set(key, { fingerprint: fp, baseRV: svc.metadata.resourceVersion });
         } catch (err) {
+          this.failures++;
           this.cfgMetrics.updateErrors.inc();
           log.error({ controller: 'ServiceReconciler', service: key, error: describeError(err) }, 'failed to update service status');
         }
@@ -206,6 +208,7 @@ export class ControllerReconciler {
         try {
           await this.pools.write(s.name, poolStatusFrom(s), cached.get(s.name)!.status);
         } catch (err) {
+          this.failures++;
           log.warn({ controller: 'PoolStatusReconciler', pool: s.name, error: describeError(err) }, 'could not write pool status');
         }
       });
@@ -217,8 +220,9 @@ export class ControllerReconciler {
       this.poolsWithSeries.delete(name);
       this.pools.forget(name);
     }
+    this.failures = 0;
     await mapLimit(jobs, this.o.writeConcurrency ?? 16, (j) => j());
-    this.lastPass = { services, statusWrites: statusJobs };
+    this.lastPass = { services, statusWrites: statusJobs, failures: this.failures };
   }
 
   private wasOurs(svc: Service): boolean {

@@ -64,6 +64,9 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
 
   let running: Promise<void> | undefined;
   let pending: Snapshot | undefined;
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  let retryMs = 1000;
   let firstDone = false;
   let resolveFirst!: () => void;
   const firstPass = new Promise<void>((r) => (resolveFirst = r));
@@ -73,10 +76,26 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
       while (pending) {
         const snap = pending;
         pending = undefined;
+        let failed = false;
         try {
           await reconciler.reconcile(snap);
+          failed = reconciler.lastPass.failures > 0;
         } catch (err) {
+          failed = true;
           log.error({ op: 'reconcile', error: (err as Error).message }, 'reconcile failed');
+        }
+        // Writes that failed after their retries are tried again with the newest view, with backoff
+        // (upstream requeues the same way); any change of the objects retries sooner.
+        if (failed && !stopped) {
+          if (!retryTimer) {
+            retryTimer = setTimeout(() => {
+              retryTimer = undefined;
+              if (!stopped && !pending) submit(source.snapshot());
+            }, retryMs);
+            retryMs = Math.min(retryMs * 2, 30_000);
+          }
+        } else if (!failed) {
+          retryMs = 1000;
         }
         if (!firstDone) {
           firstDone = true;
@@ -124,6 +143,8 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
       while (running || pending) await pump();
     },
     async stop() {
+      stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
       source.removeAllListeners('change');
       await source.stop();
       pending = undefined;

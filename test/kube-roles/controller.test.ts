@@ -147,6 +147,16 @@ describe('controller role', () => {
     expect(codes).toEqual([409, 409, 500, 200]);
   });
 
+  it('tries again later when a status write still fails after its retries', async () => {
+    server.create(pool('p', ['192.0.2.0/30']));
+    server.create(service('web'));
+    server.failNext({ verb: 'patch', resource: 'services', subresource: 'status', count: 6, code: 503 });
+    await start();
+    expect(svcStatus(server, 'web').ips).toEqual([]); // the first pass gave up after 6 attempts
+    expect(sink.lines().some((l) => l.msg === 'failed to update service status' && l.service === 'default/web')).toBe(true);
+    await waitFor('written on the later pass', () => svcStatus(server, 'web').ips.length === 1);
+  });
+
   it('keeps an invalid configuration out: ConfigurationState Invalid, stale metric 1, IPs untouched', async () => {
     server.create(pool('good', ['192.0.2.0/30']));
     server.create(service('web'));
