@@ -142,6 +142,21 @@ describe('kube source', () => {
     expect(pools.restarts).toBe(3);
   });
 
+  it('builds partial snapshots on request and reuses sorted caches until something changes', async () => {
+    startSource();
+    await source.synced;
+    const partial = source.snapshot(['pools', 'nodes']);
+    expect(names(partial.pools)).toEqual(['pool-a']);
+    expect(names(partial.nodes)).toEqual(['n1']);
+    expect(partial.services).toEqual([]);
+    const a = source.snapshot();
+    const b = source.snapshot();
+    expect(b.services[0]).toBe(a.services[0]); // same cached objects, no re-sort
+    server.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'aaa', namespace: 'default' }, spec: { type: 'ClusterIP' } });
+    await waitFor('new service first in order', () => source.snapshot().services[0]?.metadata.name === 'aaa');
+    expect(names(source.snapshot().services)).toEqual(['aaa', 'web']);
+  });
+
   it('reads a one-off snapshot without a cache', async () => {
     const s = await listSnapshot(kubeConfigFor(server.url), NS);
     expect(names(s.pools)).toEqual(['pool-a']);

@@ -20,6 +20,8 @@ export class ResilientInformer {
   private timer?: NodeJS.Timeout;
   /** how many times the informer was restarted after an error (for tests and logs) */
   restarts = 0;
+  /** bumped on every cache change, so readers can reuse what they derived from an unchanged cache */
+  version = 0;
 
   constructor(
     kc: KubeConfig,
@@ -36,6 +38,7 @@ export class ResilientInformer {
       // ListWatch fills its cache right after this promise settles, in the same job; a macrotask
       // later the cache holds the listed items.
       setImmediate(() => {
+        this.version++;
         this.delayMs = this.backoff.initialMs;
         this.markSynced();
         this.onChange();
@@ -43,9 +46,13 @@ export class ResilientInformer {
       return result;
     };
     this.lw = new ListWatch(kind.path(namespace), new Watch(kc), list as never, false);
-    this.lw.on('add', () => this.onChange());
-    this.lw.on('update', () => this.onChange());
-    this.lw.on('delete', () => this.onChange());
+    const changed = () => {
+      this.version++;
+      this.onChange();
+    };
+    this.lw.on('add', changed);
+    this.lw.on('update', changed);
+    this.lw.on('delete', changed);
     this.lw.on('error', (err: unknown) => this.restartLater(err));
   }
 

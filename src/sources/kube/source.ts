@@ -31,6 +31,7 @@ export class KubeSource extends EventEmitter<KubeSourceEvents> {
   private timer?: NodeJS.Timeout;
   private isSynced = false;
   private readonly log: Logger;
+  private readonly sorted = new Map<ResilientInformer, { version: number; items: KubeItem[] }>();
 
   constructor(private readonly opts: KubeSourceOptions) {
     super();
@@ -58,9 +59,18 @@ export class KubeSource extends EventEmitter<KubeSourceEvents> {
    * The current cached view. Objects are shared with the informer caches (no copy per snapshot, which
    * matters at 10k Services): treat them as read-only.
    */
-  snapshot(): Snapshot {
+  snapshot(keys?: Array<keyof Snapshot>): Snapshot {
     const snap = emptySnapshot();
-    for (const inf of this.informers) setItems(snap, inf.kind, inf.items());
+    for (const inf of this.informers) {
+      if (keys && !keys.includes(inf.kind.key)) continue;
+      // Sorting 10k Services on every snapshot is the main cost; redo it only after a change.
+      let cached = this.sorted.get(inf);
+      if (!cached || cached.version !== inf.version) {
+        cached = { version: inf.version, items: sortedItems(inf.items()) };
+        this.sorted.set(inf, cached);
+      }
+      (snap[inf.kind.key] as unknown as KubeItem[]) = [...cached.items];
+    }
     return snap;
   }
 
@@ -74,10 +84,14 @@ export class KubeSource extends EventEmitter<KubeSourceEvents> {
   }
 }
 
+/** Sorted by namespace/name, so equal states give equal snapshots whatever the event order. */
+function sortedItems(items: KubeItem[]): KubeItem[] {
+  const key = (o: KubeItem) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+  return items.map((o) => [key(o), o] as const).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, o]) => o);
+}
+
 function setItems(snap: Snapshot, kind: WatchedKind, items: KubeItem[]): void {
-  // Sorted by namespace/name so equal states give equal snapshots whatever the event order.
-  items.sort((a, b) => `${a.metadata.namespace ?? ''}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace ?? ''}/${b.metadata.name}`));
-  (snap[kind.key] as unknown as KubeItem[]) = items;
+  (snap[kind.key] as unknown as KubeItem[]) = sortedItems(items);
 }
 
 /**
@@ -100,7 +114,7 @@ export function admissionLister(source: KubeSource, kc: KubeConfig, namespace: s
   const namespaced = new Set(watchedKinds(kc).filter((k) => k.inNamespace).map((k) => k.key));
   return async (keys) => {
     await source.synced;
-    const cached = source.snapshot();
+    const cached = source.snapshot(keys);
     const fresh = await listSnapshot(kc, namespace, keys.filter((k) => namespaced.has(k)));
     const out = emptySnapshot();
     for (const k of keys) (out[k] as unknown[]) = (namespaced.has(k) ? fresh[k] : cached[k]) as unknown[];
