@@ -61,6 +61,8 @@ export async function startPair(lab: Lab, opts: PairOptions = {}): Promise<Pair>
   const bfd = opts.bfd;
   const lines = [
     `router bgp ${ROUTER_ASN}`,
+    // An IPv6-only namespace has no IPv4 address FRR could take as router-id.
+    'bgp router-id 192.0.2.254',
     'no bgp ebgp-requires-policy',
     'no bgp default ipv4-unicast',
     ...nodeAddrs.flatMap((a) => [

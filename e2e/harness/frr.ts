@@ -46,7 +46,31 @@ export class FrrInstance {
     readonly ns: string,
     readonly pathspace: string,
     readonly pids: Map<FrrDaemon, number>,
+    private readonly starter: (d: FrrDaemon) => Promise<number>,
   ) {}
+
+  /** Kills one daemon and starts it again (empty config, new PID), like a crash under watchfrr. */
+  async restart(d: FrrDaemon): Promise<void> {
+    const old = this.pids.get(d);
+    if (old) {
+      try {
+        process.kill(old, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+      await waitFor(`${d} to exit`, async () => {
+        try {
+          process.kill(old, 0);
+          return undefined;
+        } catch {
+          return true;
+        }
+      }, 5000);
+    }
+    rmSync(`/var/run/frr/${this.pathspace}/${d}.pid`, { force: true });
+    this.pids.set(d, await this.starter(d));
+    await waitFor(`${d} back`, async () => ((await this.vtysh(['show daemons'])).includes(d) ? true : undefined), 10000);
+  }
 
   /** Runs vtysh with the given -c commands; throws with vtysh's output when it fails. */
   async vtysh(commands: string[]): Promise<string> {
@@ -121,7 +145,20 @@ export async function startFrr(lab: Lab, opts: FrrOptions): Promise<FrrInstance>
   const run = `/var/run/frr/${ps}`;
   const { uid, gid } = FRR_UID_GID();
   const pids = new Map<FrrDaemon, number>();
-  const instance = new FrrInstance(opts.ns, ps, pids);
+  const start = async (d: FrrDaemon): Promise<number> => {
+    const args = ['-N', ps, '-d', '-F', 'traditional', '-A', '127.0.0.1'];
+    if (d === 'zebra') args.push('-s', '90000000');
+    if (d === 'bgpd' && !opts.listen) args.push('-p', '0');
+    // stdio ignored: a daemonized child must not hold the test's pipes open.
+    await execa('ip', ['netns', 'exec', opts.ns, `${FRR_BIN}/${d}`, ...args], { stdio: 'ignore' });
+    const pid = await waitFor(`${d} pid file`, async () => {
+      const text = readFileSync(`${run}/${d}.pid`, 'utf8').trim();
+      return text ? Number(text) : undefined;
+    }, 5000);
+    lab.trackPid(pid);
+    return pid;
+  };
+  const instance = new FrrInstance(opts.ns, ps, pids, start);
   lab.onCleanup(async () => {
     instance.stop();
     rmSync(run, { recursive: true, force: true });
@@ -140,19 +177,7 @@ export async function startFrr(lab: Lab, opts: FrrOptions): Promise<FrrInstance>
     chownSync(`${etc}/${f}`, uid, gid);
   }
 
-  for (const d of daemons) {
-    const args = ['-N', ps, '-d', '-F', 'traditional', '-A', '127.0.0.1'];
-    if (d === 'zebra') args.push('-s', '90000000');
-    if (d === 'bgpd' && !opts.listen) args.push('-p', '0');
-    // stdio ignored: a daemonized child must not hold the test's pipes open.
-    await execa('ip', ['netns', 'exec', opts.ns, `${FRR_BIN}/${d}`, ...args], { stdio: 'ignore' });
-    const pid = await waitFor(`${d} pid file`, async () => {
-      const text = readFileSync(`${run}/${d}.pid`, 'utf8').trim();
-      return text ? Number(text) : undefined;
-    }, 5000);
-    pids.set(d, pid);
-    lab.trackPid(pid);
-  }
+  for (const d of daemons) pids.set(d, await start(d));
   await waitFor(`${ps} daemons`, async () => {
     const out = await instance.vtysh(['show daemons']);
     return daemons.every((d) => out.includes(d)) ? true : undefined;

@@ -214,7 +214,7 @@ export class FrrApplier {
     if (this.unknown || !this.applied) {
       mode = 'full';
       const have = parseConfig(await this.opts.vtysh.show('show running-config'));
-      commands = diffModels(have, buildModel(target), { forceExtras: true });
+      commands = diffModels(have, buildModel(target), { forceExtras: true, resendPolicy: true });
     } else {
       mode = 'incremental';
       commands = diffIntents(this.applied, target);

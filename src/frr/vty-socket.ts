@@ -180,6 +180,11 @@ export class VtySocketRunner implements VtyshRunner {
     return r.text;
   }
 
+  /** A show command answered by one daemon only (e.g. bgpd's own running config). */
+  async showOn(daemon: Daemon, command: string): Promise<string> {
+    return this.exec(daemon, command);
+  }
+
   async show(command: string): Promise<string> {
     if (command.startsWith('show bgp ') && this.conns.has('bgpd')) return this.exec('bgpd', command);
     if (command.startsWith('show bfd ') && this.conns.has('bfdd')) return this.exec('bfdd', command);

@@ -193,6 +193,12 @@ function routerCommands(old: RouterModel | undefined, r: RouterModel): string[] 
 export interface DiffOptions {
   /** send the bgpextras text even when unchanged (full apply onto an unknown FRR) */
   forceExtras?: boolean;
+  /**
+   * Send every prefix-list and route-map entry even when `prev` has it (full apply). `show
+   * running-config` merges the daemons' configs: after bgpd alone restarted, zebra still shows the
+   * lists that bgpd lost. Re-sending an identical entry changes nothing in a daemon that has it.
+   */
+  resendPolicy?: boolean;
 }
 
 export function diffModels(prev: FrrModel, next: FrrModel, opts: DiffOptions = {}): string[] {
@@ -206,7 +212,7 @@ export function diffModels(prev: FrrModel, next: FrrModel, opts: DiffOptions = {
   if (prev.debug !== next.debug) out.push(...DEBUG_LINES.map((l) => (next.debug ? l : `no ${l}`)));
 
   // 2. prefix-lists
-  const prevLists = new Map(prev.prefixLists.map((l) => [l.name, l]));
+  const prevLists = new Map(opts.resendPolicy ? [] : prev.prefixLists.map((l) => [l.name, l]));
   out.push(...prefixListCommands(prevLists, next.prefixLists));
 
   // 3. BFD profiles
@@ -214,7 +220,7 @@ export function diffModels(prev: FrrModel, next: FrrModel, opts: DiffOptions = {
   out.push(...bfdCommands(prevProfiles, next.bfdProfiles));
 
   // 4. route-maps
-  const prevMaps = new Map(prev.routeMaps.map((m) => [m.name, m]));
+  const prevMaps = new Map(opts.resendPolicy ? [] : prev.routeMaps.map((m) => [m.name, m]));
   out.push(...routeMapCommands(prevMaps, next.routeMaps));
 
   // 5. routers gone (first: FRR allows one default-VRF instance, an ASN change is remove + add)
