@@ -169,7 +169,6 @@ const RULE_CASES: Record<string, { good: unknown[]; bad: unknown[]; old?: unknow
     good: [{ aggregationLength: 24 }, { serviceSelectors: [{}], aggregationLength: 32, aggregationLengthV6: 128 }, { serviceSelectors: [], aggregationLength: 24 }],
     bad: [{ serviceSelectors: [{ matchLabels: { a: 'b' } }], aggregationLength: 24 }, { serviceSelectors: [{}], aggregationLengthV6: 64 }],
   },
-  'a community alias name may not contain a colon': { good: ['gold', 'NO_ADVERTISE'], bad: ['a:b'] },
   'invalid community value: use A:B with numbers up to 65535 or large:A:B:C with numbers up to 4294967295': {
     good: ['65535:65282', 'large:1:2:3'], bad: ['gold', '1:2:3', '70000:1', 'large:1:2'],
   },

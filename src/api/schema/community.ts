@@ -39,7 +39,7 @@ const spec: Schema = {
         type: 'object',
         required: ['name'],
         properties: {
-          name: str('The alias, used in BGPAdvertisement communities.', { minLength: 1, maxLength: 253, 'x-kubernetes-validations': [{ rule: "!self.contains(':')", message: 'a community alias name may not contain a colon' }] }),
+          name: str('The alias, used in BGPAdvertisement communities. Avoid colons: a name like A:B reads as a value.', { minLength: 1, maxLength: 253 }),
           value: str('The community: A:B or large:A:B:C.', { maxLength: 128, 'x-kubernetes-validations': [communityValueRule('self', false)] }),
         },
       },
