@@ -13,6 +13,7 @@ import { handlesLoadBalancerClass } from '../allocator/service-info.js';
 import { buildConfig } from '../config/build.js';
 import { formatConfigError, type Config, type ConfigError } from '../config/types.js';
 import { allocatorMetrics, configMetrics } from '../metrics/product.js';
+import { ElectionMemo } from '../layer2/election/memo.js';
 import { planNode } from '../speaker/plan.js';
 import { ConfigStateWriter, type ReconcilerVerdict } from '../status/kube-config-state.js';
 import { EventRecorder, serviceTarget } from '../status/kube-events.js';
@@ -64,6 +65,7 @@ export class ControllerReconciler {
   private readonly poolGauges: ReturnType<typeof allocatorMetrics>;
   private readonly poolsWithSeries = new Set<string>();
   private config: Config | undefined;
+  private readonly electionMemo = new ElectionMemo();
   private seeded = false;
   /** Services reconciled by the last pass (for the benchmark and logs) */
   lastPass = { services: 0, statusWrites: 0, failures: 0 };
@@ -141,7 +143,9 @@ export class ControllerReconciler {
     const alloc = allocateStandalone(config, snapshot, remembered, this.o.lbClass, { rememberedWins: true });
 
     const announced = this.o.announcedCondition === false ? undefined : decisionsByService(
-      snapshot.nodes.map((n) => planNode({ config, snapshot: alloc.snapshot, node: n.metadata.name, lbClass: this.o.lbClass })));
+      // One election memo shared by every node's plan and kept between passes: the layer 2 winner of an
+      // IP does not depend on which node plans, so each election is hashed once, not once per node.
+      snapshot.nodes.map((n) => planNode({ config, snapshot: alloc.snapshot, node: n.metadata.name, lbClass: this.o.lbClass, electionMemo: this.electionMemo })));
     const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const jobs: Array<() => Promise<void>> = [];
     let services = 0;

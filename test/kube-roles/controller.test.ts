@@ -71,6 +71,19 @@ describe('controller role', () => {
     expect(events(server, 'web')).toHaveLength(1); // nothing new to say about the allocation
   });
 
+  it('Announced names the BGP nodes and peers, computed once by the controller for all nodes', async () => {
+    server.create(pool('p', ['192.0.2.0/30']));
+    server.create(node('n1', '203.0.113.1'));
+    server.create(node('n2', '203.0.113.2'));
+    server.create({ apiVersion: 'metallb.io/v1beta2', kind: 'BGPPeer', metadata: { name: 'router', namespace: NS }, spec: { myASN: 64500, peerASN: 64501, peerAddress: '203.0.113.254' } });
+    server.create({ apiVersion: 'metallb.io/v1beta1', kind: 'BGPAdvertisement', metadata: { name: 'bgp', namespace: NS }, spec: {} });
+    server.create(service('web'));
+    server.create(endpoints('web', 'n2', '10.0.0.5'));
+    await start();
+    await waitFor('announced', () => cond(server, 'web', 'metallb.io/Announced')?.status === 'True');
+    expect(cond(server, 'web', 'metallb.io/Announced')).toMatchObject({ reason: 'BGP', message: 'announced by BGP from nodes n1,n2 to peer router' });
+  });
+
   it('pool exhausted: AllocationFailed event and IPAllocated=False with the reason; a freed IP goes to the waiting Service', async () => {
     server.create(pool('tiny', ['192.0.2.10/32']));
     server.create(service('first'));
