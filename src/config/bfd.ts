@@ -19,7 +19,7 @@ export function buildBFDProfiles(profiles: BFDProfile[], p: Problems): { valid: 
     const name = prof.metadata.name;
     const r = p.for('BFDProfile', name);
     if (names.has(name)) {
-      r.error(`found duplicate bfd profile name ${name}`);
+      r.error(`found duplicate bfd profile name ${name}: rename one of them`);
       continue;
     }
     names.add(name);

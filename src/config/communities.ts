@@ -16,7 +16,7 @@ export function buildCommunityAliases(crs: Community[], p: Problems): Map<string
       if (typeof alias.value !== 'string') return r.error(`Required value: alias ${goQuote(alias.name)} needs a value such as "65535:65282"`, `${field}.value`);
       const parsed = parseCommunity(alias.value);
       if (!parsed.ok) return r.error(`parsing community ${goQuote(alias.name)}: ${parsed.error}`, `${field}.value`);
-      if (aliases.has(alias.name)) return r.error(`duplicate definition of community ${goQuote(alias.name)}`, `${field}.name`);
+      if (aliases.has(alias.name)) return r.error(`duplicate definition of community ${goQuote(alias.name)}: alias names are global across Community objects`, `${field}.name`);
       aliases.set(alias.name, parsed.community);
     });
   }

@@ -62,13 +62,13 @@ function buildPeer(peer: BGPPeer, inputs: PeerInputs, r: Reporter): PeerConfig |
   const connect = durationField(spec, 'connectTime', r);
 
   // Upstream rules, in upstream's order.
-  if (myASN === 0 && spec.myASN !== undefined) r.error('missing local ASN', 'spec.myASN');
+  if (myASN === 0 && spec.myASN !== undefined) r.error('missing local ASN: set spec.myASN (1-4294967295)', 'spec.myASN');
   if (peerASN === 0 && dynamicASN === '') r.error('missing peer ASN and dynamicASN: set spec.peerASN or spec.dynamicASN', 'spec.peerASN');
   if (peerASN !== 0 && dynamicASN !== '') r.error('both peer ASN and dynamicASN specified: keep only one', 'spec.dynamicASN');
   if (dynamicASN !== '' && dynamicASN !== 'internal' && dynamicASN !== 'external') {
     r.error(`invalid dynamicASN ${dynamicASN}: use "internal" or "external"`, 'spec.dynamicASN');
   }
-  if (peerASN === myASN && ebgpMultiHop) r.error('invalid ebgp-multihop parameter set for an ibgp peer', 'spec.ebgpMultiHop');
+  if (peerASN === myASN && ebgpMultiHop) r.error('invalid ebgp-multihop parameter set for an ibgp peer: peerASN equals myASN, remove spec.ebgpMultiHop', 'spec.ebgpMultiHop');
   if (address === '' && iface === '') r.error('peer has no Address or Interface specified: set spec.peerAddress or spec.interface', 'spec.peerAddress');
   if (address !== '' && iface !== '') r.error('peer has both Address and Interface specified: keep only one', 'spec.interface');
   if (/[\n\r]/.test(iface)) r.error(`interface for peer ${goQuote(ns)}/${goQuote(name)} contains invalid characters`, 'spec.interface');
@@ -76,9 +76,9 @@ function buildPeer(peer: BGPPeer, inputs: PeerInputs, r: Reporter): PeerConfig |
   const timers = parseTimers(hold, keepalive);
   if (timers.error) r.error(`invalid BGPPeer timers: ${timers.error}`, hold ? 'spec.holdTime' : 'spec.keepaliveTime');
 
-  if (address !== '' && !goParseIP(address)) r.error(`invalid BGPPeer address ${goQuote(address)}`, 'spec.peerAddress');
-  if (routerID !== '' && !goParseIP(routerID)) r.error(`invalid router ID ${goQuote(routerID)}`, 'spec.routerID');
-  if (source !== '' && !goParseIP(source)) r.error(`invalid source IP ${goQuote(source)}`, 'spec.sourceAddress');
+  if (address !== '' && !goParseIP(address)) r.error(`invalid BGPPeer address ${goQuote(address)}: use an IPv4 or IPv6 address`, 'spec.peerAddress');
+  if (routerID !== '' && !goParseIP(routerID)) r.error(`invalid router ID ${goQuote(routerID)}: use an IPv4 address`, 'spec.routerID');
+  if (source !== '' && !goParseIP(source)) r.error(`invalid source IP ${goQuote(source)}: use one of the node's addresses`, 'spec.sourceAddress');
 
   const dup = selectorListDuplicate(nodeSelectors, 'nodeSelectors');
   if (dup) r.error(dup, 'spec.nodeSelectors');
@@ -117,7 +117,7 @@ function buildPeer(peer: BGPPeer, inputs: PeerInputs, r: Reporter): PeerConfig |
   }
 
   if (bfdProfile !== '' && !inputs.bfdNames.has(bfdProfile)) {
-    r.transient(`peer ${name} referencing non existing bfd profile ${bfdProfile}`, 'spec.bfdProfile');
+    r.transient(`peer ${name} referencing non existing bfd profile ${bfdProfile}: create BFDProfile ${bfdProfile} or fix spec.bfdProfile`, 'spec.bfdProfile');
   }
 
   if (!r.ok) return undefined;

@@ -29,7 +29,7 @@ export function buildPools(pools: IPAddressPool[], namespaces: Namespace[], p: P
     const parsed = parsePool(cr, namespaces, r);
     if (!parsed) continue;
     if (out.has(name)) {
-      r.error(`duplicate definition of pool ${goQuote(name)}`);
+      r.error(`duplicate definition of pool ${goQuote(name)}: pool names must be unique`);
       continue;
     }
     // One line per address entry (a range may summarise into many CIDRs): its first clash.
@@ -58,7 +58,7 @@ function parsePool(cr: IPAddressPool, namespaces: Namespace[], r: Reporter): Par
   const addresses = r.list<string>(spec, 'addresses', 'spec.addresses', 'string');
   const autoAssign = r.bool(spec, 'autoAssign', 'spec.autoAssign') ?? DEFAULTS.autoAssign;
   const avoidBuggyIPs = r.bool(spec, 'avoidBuggyIPs', 'spec.avoidBuggyIPs') ?? DEFAULTS.avoidBuggyIPs;
-  if (Array.isArray(spec.addresses) && spec.addresses.length === 0) r.error('pool has no prefixes defined', 'spec.addresses');
+  if (Array.isArray(spec.addresses) && spec.addresses.length === 0) r.error('pool has no prefixes defined: list at least one CIDR or range in spec.addresses', 'spec.addresses');
 
   const cidrs: PoolCIDR[] = [];
   const entries = new Map<string, Prefix[]>();
@@ -66,7 +66,7 @@ function parsePool(cr: IPAddressPool, namespaces: Namespace[], r: Reporter): Par
   addresses.forEach((entry, i) => {
     const res = parsePoolEntry(entry);
     if (!res.ok) {
-      r.error(`invalid CIDR ${goQuote(entry)} in pool ${goQuote(name)}: ${res.error}`, `spec.addresses[${i}]`);
+      r.error(`invalid CIDR ${goQuote(entry)} in pool ${goQuote(name)}: ${res.error} (write 192.0.2.0/24 or 192.0.2.10-192.0.2.20)`, `spec.addresses[${i}]`);
       return;
     }
     if (res.prefixes.length === 0) r.warn(`spec.addresses[${i}] ${goQuote(entry)} mixes IPv4 and IPv6 and holds no address`);

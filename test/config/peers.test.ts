@@ -65,7 +65,7 @@ describe('BGPPeer rules', () => {
   });
 
   test('errors name the kind, the object and the field', () => {
-    expect(problems([peer('edge', { peerAddress: 'nope' })])).toEqual(['BGPPeer/edge: spec.peerAddress: invalid BGPPeer address "nope"']);
+    expect(problems([peer('edge', { peerAddress: 'nope' })])).toEqual(['BGPPeer/edge: spec.peerAddress: invalid BGPPeer address "nope": use an IPv4 or IPv6 address']);
   });
 
   test('all problems of a peer are reported, not only the first', () => {
@@ -112,7 +112,7 @@ describe('password secrets and BFD references', () => {
   });
   test('missing BFD profile is transient', () => {
     const r = build([peer('p', { ...A, bfdProfile: 'fast' })]);
-    expect(!r.ok && r.errors[0]).toMatchObject({ transient: true, message: 'peer p referencing non existing bfd profile fast' });
+    expect(!r.ok && r.errors[0]).toMatchObject({ transient: true, message: 'peer p referencing non existing bfd profile fast: create BFDProfile fast or fix spec.bfdProfile' });
     expect(build([peer('p', { ...A, bfdProfile: 'fast' })], { ignoreTransient: true }).ok).toBe(true);
     expect(problems([peer('p', { ...A, bfdProfile: 'fast' }), bfd('fast', { receiveInterval: 100 })])).toEqual([]);
   });

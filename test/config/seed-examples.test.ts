@@ -33,6 +33,6 @@ describe('guide examples', () => {
     const loaded = await loadPaths([join(dir, '31.6.4.2-peer-bfd.yaml')]);
     const out = validateSnapshot(loaded.snapshot, loaded.errors);
     expect(out.code).toBe(1);
-    expect(out.lines).toEqual(['BGPPeer/doc-example-peer-bfd: spec.bfdProfile: peer doc-example-peer-bfd referencing non existing bfd profile doc-example-bfd-profile-full']);
+    expect(out.lines).toEqual(['BGPPeer/doc-example-peer-bfd: spec.bfdProfile: peer doc-example-peer-bfd referencing non existing bfd profile doc-example-bfd-profile-full: create BFDProfile doc-example-bfd-profile-full or fix spec.bfdProfile']);
   });
 });

@@ -70,7 +70,7 @@ metadata: {name: broken
     expect(r.out[0]).toMatch(/bad\.yaml:19: /);
     expect(r.out.slice(1)).toEqual([
       'BGPPeer/tor: spec.holdTime: invalid BGPPeer timers: invalid hold time "2s": must be 0 or >=3s',
-      'IPAddressPool/b: spec.addresses[1]: invalid CIDR "192.0.2.9-192.0.2.1" in pool "b": invalid IP range "192.0.2.9-192.0.2.1": start IP "192.0.2.9" is after the end IP "192.0.2.1"',
+      'IPAddressPool/b: spec.addresses[1]: invalid CIDR "192.0.2.9-192.0.2.1" in pool "b": invalid IP range "192.0.2.9-192.0.2.1": start IP "192.0.2.9" is after the end IP "192.0.2.1" (write 192.0.2.0/24 or 192.0.2.10-192.0.2.20)',
     ]);
   });
 
