@@ -156,7 +156,7 @@ describe('invalid objects are rejected', () => {
 /** For every CEL rule (by message): values of `self` that must pass and values that must fail. */
 const RULE_CASES: Record<string, { good: unknown[]; bad: unknown[]; old?: unknown }> = {
   'each address must be a CIDR (192.0.2.0/24, 2001:db8::/64) or a range of one family (192.0.2.10-192.0.2.20)': {
-    good: ['192.0.2.0/24', '10.0.0.0/8', '192.0.2.1/32', '2001:db8::/64', '2001:db8::1/128', '192.0.2.10-192.0.2.20', ' 192.0.2.10 - 192.0.2.20 ', '2001:db8::1-2001:db8::ff', '::ffff:192.0.2.1/128'],
+    good: ['192.0.2.0/24', '10.0.0.0/8', '192.0.2.1/32', '2001:db8::/64', '2001:db8::1/128', '192.0.2.10-192.0.2.20', ' 192.0.2.10 - 192.0.2.20 ', '2001:db8::1-2001:db8::ff', '::ffff:192.0.2.1/128', '0:0:0:0:0:ffff:192.0.2.1/128', '1:2:3:4:5::192.0.2.1/128', '64:ff9b::192.0.2.0/120', '2001:DB8::/32'],
     bad: ['192.0.2.0', '192.0.2.0/33', '300.1.1.1/24', '2001:db8::/129', '192.0.2.1-2001:db8::1', '192.0.2.1-', 'pool', '192.0.2.0/24,192.0.3.0/24', '2001:db8:::1/64'],
   },
   'invalid aggregation length for IPv4: must be between 1 and 32': { good: [1, 24, 32], bad: [33, 64] },
@@ -172,7 +172,7 @@ const RULE_CASES: Record<string, { good: unknown[]; bad: unknown[]; old?: unknow
   'invalid community value: use A:B with numbers up to 65535 or large:A:B:C with numbers up to 4294967295': {
     good: ['65535:65282', 'large:1:2:3'], bad: ['gold', '1:2:3', '70000:1', 'large:1:2'],
   },
-  'peerAddress must be an IPv4 or IPv6 address': { good: ['192.0.2.1', '2001:db8::1', 'fe80::1'], bad: ['192.0.2.256', 'router', '192.0.2.1/32', ''] },
+  'peerAddress must be an IPv4 or IPv6 address': { good: ['192.0.2.1', '2001:db8::1', 'fe80::1', '::ffff:192.0.2.1', '1:2:3:4:5:6:7:8', '::'], bad: ['192.0.2.256', 'router', '192.0.2.1/32', ''] },
   'sourceAddress must be an IPv4 or IPv6 address': { good: ['192.0.2.1', '2001:db8::2'], bad: ['eth0'] },
   'routerID must be an IPv4 or IPv6 address': { good: ['10.10.10.10'], bad: ['10.10.10'] },
   'holdTime must be a duration such as 90s, 1m30s or 500ms': { good: ['90s', '1m30s', '0s', '1.5h'], bad: ['90', 'abc', '-1s', ''] },

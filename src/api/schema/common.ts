@@ -48,8 +48,10 @@ export const IPV6 = '(' + [
   `(${H}:){1,2}(:${H}){1,5}`,
   `${H}:(:${H}){1,6}`,
   `:((:${H}){1,7}|:)`,
-  `::([fF]{4}(:0{1,4})?:)?${IPV4}`,
-  `(${H}:){1,4}:${IPV4}`,
+  // Forms ending in dotted IPv4 (::ffff:192.0.2.1, 64:ff9b::192.0.2.1, 0:0:0:0:0:ffff:192.0.2.1):
+  // matched loosely on purpose; a wrong one is still reported when the configuration is parsed, and
+  // a rule here must never refuse an address upstream accepts.
+  `[0-9a-fA-F:]{1,30}:${IPV4}`,
 ].join('|') + ')';
 export const IP = `(${IPV4}|${IPV6})`;
 export const CIDR = `(${IPV4}/(3[0-2]|[12]?[0-9])|${IPV6}/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))`;
