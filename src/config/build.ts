@@ -38,7 +38,7 @@ export function buildConfig(snapshot: Snapshot, opts: BuildOptions = {}): BuildR
     bgpAds = bgpAds.map(blankAliasCommunities);
   }
 
-  for (const list of [peers, bgpAds, snapshot.pools, snapshot.l2Advertisements, snapshot.bfdProfiles, snapshot.communities] as KubeObject[][]) {
+  for (const list of [peers, bgpAds, mine(snapshot.pools), mine(snapshot.l2Advertisements), mine(snapshot.bfdProfiles), mine(snapshot.communities)] as KubeObject[][]) {
     for (const o of list) p.warnings.push(...unknownSpecFields(o.kind, o.metadata.name, (o as { spec?: unknown }).spec));
   }
   checkFRRPeersCompatible(peers, snapshot.nodes, p);
