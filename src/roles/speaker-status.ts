@@ -2,6 +2,9 @@
 // should hold, and the announcements that just started (nodeAssigned events, and the L2 wins that
 // trigger cleanup of other nodes' L2 objects). A protocol that is off on this node (--no-bgp,
 // --no-layer2) announces nothing, so it publishes nothing. Pure apart from the memory of the last plan.
+import { parseIP, type IP } from '../api/ip.js';
+import type { Config } from '../config/types.js';
+import { poolFor } from '../speaker/service-ips.js';
 import type { NodePlan } from '../speaker/types.js';
 import type { DesiredAnnounceStatus } from '../status/kube-announce-status.js';
 
@@ -38,4 +41,19 @@ export class SpeakerPublisher {
     this.previous = now;
     return { statuses, started, wonL2 };
   }
+}
+
+/**
+ * Services this node announces now whose IPs no pool of `next` contains. Upstream refuses such a
+ * configuration ("service has no configuration under new config") until the controller has moved
+ * those Services, so an announced IP is never left without a pool.
+ */
+export function orphanedByConfig(plan: NodePlan | undefined, next: Config): string[] {
+  const out = new Set<string>();
+  for (const d of plan?.decisions ?? []) {
+    if (!d.announced) continue;
+    const ips = d.ips.map((t) => parseIP(t));
+    if (ips.some((ip) => ip === undefined) || !poolFor(next, ips as IP[])) out.add(d.service);
+  }
+  return [...out].sort();
 }

@@ -32,7 +32,7 @@ import { reuseConnections } from '../status/kube-connections.js';
 import { WriteCounter, describeError, type RetryOptions } from '../status/kube-retry.js';
 import { componentLogger, type Logger, type LogLevel } from '../util/log.js';
 import { SpeakerLoop } from './speaker-loop.js';
-import { SpeakerPublisher } from './speaker-status.js';
+import { SpeakerPublisher, orphanedByConfig } from './speaker-status.js';
 
 export interface SpeakerOptions {
   kubeConfig: KubeConfig;
@@ -152,11 +152,21 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
       await writeState([...new Set(other)], [...new Set(pool)]);
       if (!nodeConfig) return;
     } else {
-      nodeConfig = built.config;
-      cfgMetrics.stale.set(0);
-      cfgMetrics.loaded.set(1);
-      await writeState([], []);
+      const orphaned = nodeConfig ? orphanedByConfig(loop.lastPlan, built.config) : [];
+      if (orphaned.length > 0) {
+        // Keep the running config until the controller has moved these Services (their new status
+        // arrives as a change); retry meanwhile, as upstream's SyncStateError does.
+        log.error({ op: 'setConfig', services: orphaned }, 'service has no configuration under new config');
+        cfgMetrics.updateErrors.inc();
+        retryLater();
+      } else {
+        nodeConfig = built.config;
+        cfgMetrics.stale.set(0);
+        cfgMetrics.loaded.set(1);
+        await writeState([], []);
+      }
     }
+    if (!nodeConfig) return;
     if (o.membership) await ensureMembership(snap);
     loop.update(nodeConfig, snap);
   };
@@ -241,6 +251,15 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
     pending = snap;
     void pump();
   };
+  let stopped = false;
+  let retryTimer: NodeJS.Timeout | undefined;
+  const retryLater = () => {
+    if (retryTimer || stopped) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      if (!stopped && !pending) submit(source.snapshot());
+    }, 1000);
+  };
 
   const metrics = o.metricsPort === undefined ? undefined : await startMetricsServer({ port: o.metricsPort, registry });
   const health = o.healthPort === undefined ? undefined : await startMetricsServer({ port: o.healthPort, host: '127.0.0.1', registry, ready: () => firstDone });
@@ -258,6 +277,8 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
       await publishing;
     },
     async stop() {
+      stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
       source.removeAllListeners('change');
       await source.stop();
       pending = undefined;

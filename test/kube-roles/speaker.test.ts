@@ -109,6 +109,25 @@ describe('speaker role', () => {
     expect(events(server, 'web')[0]).toMatchObject({ reason: 'nodeAssigned', message: `announcing from node "${winner}" with protocol "layer2"` });
   });
 
+  it('refuses a config that leaves an announced IP without a pool until the Service has moved', async () => {
+    server.create(peer('router'));
+    server.create(bgpAd);
+    server.create(withIP('web', '192.0.2.5'));
+    server.create(endpoints('web', 'n1', '10.0.0.9'));
+    const intents: NodeBGPIntent[] = [];
+    const h = await start('n1', { bgp: true, applier: { update: (i: NodeBGPIntent) => void intents.push(i) } });
+    const cur = server.get('IPAddressPool', NS, 'p');
+    server.update({ ...cur, spec: { addresses: ['198.51.100.0/28'] } });
+    await waitFor('refusal logged', () => sink.lines().some((l) => l.msg === 'service has no configuration under new config'));
+    await h.idle();
+    expect(JSON.stringify(intents.at(-1))).toContain('192.0.2.5/32'); // still announced with the old config
+    // The controller moves the Service into the new pool: the new config is taken.
+    const svc = server.get('Service', 'default', 'web');
+    server.update({ ...svc, status: { loadBalancer: { ingress: [{ ip: '198.51.100.1' }] } } });
+    await waitFor('new IP announced', () => JSON.stringify(intents.at(-1)).includes('198.51.100.1/32'));
+    expect(JSON.stringify(intents.at(-1))).not.toContain('192.0.2.5');
+  });
+
   it('an invalid peer selected only for n1 makes speaker-n1 Invalid and keeps its last good config; n2 stays Valid', async () => {
     server.create(peer('router'));
     server.create(bgpAd);
