@@ -10,6 +10,7 @@ import type { Snapshot } from '../api/snapshot.js';
 import { buildConfig } from '../config/build.js';
 import { formatConfigError, type Config } from '../config/types.js';
 import { FrrApplier, pidProbe } from '../frr/applier.js';
+import { registerFrrMetrics } from '../frr/read/metrics.js';
 import { Vtysh } from '../frr/vtysh.js';
 import { Announcer } from '../layer2/announcer/announcer.js';
 import { membersFromNodes, readSecretFile, UdpMembership, type MembershipSettings } from '../layer2/membership/index.js';
@@ -60,9 +61,12 @@ export async function runStandalone(o: StandaloneOptions): Promise<StandaloneHan
   let persisted = await state.read();
   log.info({ node: o.node, stateDir: o.stateDir, assignments: Object.keys(persisted).length, version: '0.1.0' }, 'MetalLB-ts standalone starting');
 
-  const applier = o.bgp
+  // One vtysh edge for applying and for the metallb_bgp_*/metallb_bfd_* metrics read at scrape time.
+  const vtysh = o.bgp ? new Vtysh({ pathspace: o.vtyshPathspace }) : undefined;
+  if (vtysh) registerFrrMetrics({ vtysh, registry, logger: o.logger.child({ caller: 'frr-metrics' }) });
+  const applier = vtysh
     ? new FrrApplier({
-        vtysh: new Vtysh({ pathspace: o.vtyshPathspace }),
+        vtysh,
         configPath: o.frrConfigFile ?? join('/etc/frr', o.vtyshPathspace, 'frr.conf'),
         stateProbe: pidProbe(join('/var/run/frr', o.vtyshPathspace)),
         debounceMs: o.debounceMs,
