@@ -84,6 +84,7 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
   if (!o.registry) collectDefaultMetrics({ register: registry });
   const cfgMetrics = configMetrics(registry);
   const writes = new WriteCounter();
+  let stopped = false;
   log.info({ version: '0.1.0', node: o.node, namespace: o.namespace, bgp: o.bgp, layer2: o.layer2 }, 'MetalLB-ts speaker starting');
 
   let frr: FrrApplier | undefined;
@@ -125,8 +126,21 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
         const svc = snap?.services.find((x) => objectKey(x) === s.service);
         if (svc) await events.record(serviceTarget(svc), 'Normal', 'nodeAssigned', `announcing from node ${JSON.stringify(o.node)} with protocol ${JSON.stringify(s.protocol)}`);
       }
-      await statusWriter.sync(out.statuses, out.wonL2);
-    }).catch((err: unknown) => log.error({ op: 'status', error: describeError(err) }, 'could not publish announcement status'));
+      if (await statusWriter.sync(out.statuses, out.wonL2) > 0) republishLater();
+    }).catch((err: unknown) => {
+      log.error({ op: 'status', error: describeError(err) }, 'could not publish announcement status');
+      republishLater();
+    });
+  };
+  // A status write that failed is tried again with the newest plan (no duplicate events: the
+  // publisher only reports announcements that started since the plan before).
+  let republishTimer: NodeJS.Timeout | undefined;
+  const republishLater = () => {
+    if (republishTimer || stopped) return;
+    republishTimer = setTimeout(() => {
+      republishTimer = undefined;
+      if (loop.lastPlan && !stopped) publish(loop.lastPlan);
+    }, 1000);
   };
 
   let membership: UdpMembership | undefined;
@@ -251,7 +265,6 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
     pending = snap;
     void pump();
   };
-  let stopped = false;
   let retryTimer: NodeJS.Timeout | undefined;
   const retryLater = () => {
     if (retryTimer || stopped) return;
@@ -278,6 +291,7 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
     },
     async stop() {
       stopped = true;
+      if (republishTimer) clearTimeout(republishTimer);
       if (retryTimer) clearTimeout(retryTimer);
       source.removeAllListeners('change');
       await source.stop();

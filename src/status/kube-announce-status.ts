@@ -78,8 +78,12 @@ export class AnnounceStatusWriter {
     this.loaded = true;
   }
 
-  /** Make this node's objects match `desired`; `wonL2` = Services whose layer 2 election this node just won. */
-  async sync(desired: DesiredAnnounceStatus[], wonL2: string[] = []): Promise<void> {
+  /**
+   * Make this node's objects match `desired`; `wonL2` = Services whose layer 2 election this node just
+   * won. Returns the number of objects it could not bring in line (the caller retries later).
+   */
+  async sync(desired: DesiredAnnounceStatus[], wonL2: string[] = []): Promise<number> {
+    let failures = 0;
     if (!this.loaded) await this.load();
     const want = new Map(desired.map((d) => [`${d.kind}|${d.service}`, d]));
     for (const [key, d] of want) {
@@ -93,6 +97,7 @@ export class AnnounceStatusWriter {
         this.existing.set(key, { name, fingerprint: fp });
       } catch (err) {
         if (statusCode(err) === 404) this.existing.delete(key); // deleted under us: recreate next time
+        failures++;
         this.o.logger.warn({ op: 'announceStatus', kind: KIND[d.kind], service: d.service, error: describeError(err) }, 'could not write announcement status');
       }
     }
@@ -103,10 +108,12 @@ export class AnnounceStatusWriter {
         await this.remove(kind, have.name);
         this.existing.delete(key);
       } catch (err) {
+        failures++;
         this.o.logger.warn({ op: 'announceStatus', kind: KIND[kind], name: have.name, error: describeError(err) }, 'could not delete announcement status');
       }
     }
     for (const service of wonL2) await this.deleteOthers(service);
+    return failures;
   }
 
   private async create(d: DesiredAnnounceStatus): Promise<string> {

@@ -77,6 +77,18 @@ describe('speaker role', () => {
     expect(events(server, 'web')).toHaveLength(1);
   });
 
+  it('a status object whose create failed is written on a later try, with one nodeAssigned event', async () => {
+    server.create(peer('router'));
+    server.create(bgpAd);
+    server.create(withIP('web', '192.0.2.5'));
+    server.create(endpoints('web', 'n1', '10.0.0.9'));
+    server.failNext({ verb: 'create', resource: 'servicebgpstatuses', count: 1, code: 500 });
+    await start('n1', { bgp: true, applier: { update: () => {} } });
+    await waitFor('bgp status after the retry', () => server.list('ServiceBGPStatus', NS).length === 1);
+    expect(server.requests.filter((r) => r.resource === 'servicebgpstatuses' && r.verb === 'create').map((r) => r.code)).toEqual([500, 201]);
+    expect(events(server, 'web')).toHaveLength(1);
+  });
+
   it('with --no-bgp it computes the plan but writes no ServiceBGPStatus', async () => {
     server.create(peer('router'));
     server.create(bgpAd);
