@@ -14,13 +14,22 @@
 import { execa, type ResultPromise } from 'execa';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { startFrr, type FrrInstance } from '../harness/frr.js';
 import { Lab, nsExec } from '../harness/netns.js';
 
-export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The repository root (the folder with package.json): the same from e2e/ and from dist/e2e/. */
+export const ROOT = ((): string => {
+  let d = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(d, 'package.json'))) {
+    const up = dirname(d);
+    if (up === d) throw new Error('repository root (package.json) not found');
+    d = up;
+  }
+  return d;
+})();
 export const FIXTURES = join(ROOT, 'test', 'fixtures', 'system-bgp');
 
 export const NODE_ASN = 64512;
