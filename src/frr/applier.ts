@@ -17,7 +17,8 @@ import type { NodeBGPIntent } from '../bgp/types.js';
 import type { Logger } from '../util/log.js';
 import { render } from './frr-conf.js';
 import { buildModel } from './render/build.js';
-import { diffIntents, diffModels } from './render/diff.js';
+import { diffModels } from './render/diff.js';
+import type { FrrModel } from './render/model.js';
 import { parseConfig } from './render/parse.js';
 import { redact, type VtyshRunner } from './vtysh.js';
 
@@ -65,11 +66,12 @@ export function applierMetrics(registry: Registry): { duration: Histogram<'mode'
   };
 }
 
-const same = (a: NodeBGPIntent | undefined, b: NodeBGPIntent | undefined): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 export class FrrApplier {
   private desired: NodeBGPIntent | undefined;
   private applied: NodeBGPIntent | undefined;
+  /** model of `applied`, kept so an incremental apply builds one model, not two */
+  private appliedModel: FrrModel | undefined;
   private unknown = true;
   private probe: string | undefined;
   private running = false;
@@ -107,6 +109,7 @@ export class FrrApplier {
     this.unknown = true;
     if (this.desired) {
       this.applied = undefined;
+      this.appliedModel = undefined;
       this.kick();
     }
   }
@@ -135,7 +138,7 @@ export class FrrApplier {
    */
   async checkDrift(): Promise<boolean> {
     if (!this.applied || this.running) return false;
-    const want = buildModel(this.applied);
+    const want = this.appliedModel ?? buildModel(this.applied);
     const have = parseConfig(await this.opts.vtysh.show('show running-config'));
     // bgpextras are the operator's: compared as sent, never as drift.
     const cmds = diffModels({ ...have, extras: want.extras }, want);
@@ -163,7 +166,7 @@ export class FrrApplier {
   private async loop(): Promise<void> {
     this.running = true;
     try {
-      while (!this.stopped && this.desired && (!same(this.desired, this.applied) || this.unknown)) {
+      while (!this.stopped && this.desired && (this.desired !== this.applied || this.unknown)) {
         const wait = this.lastRunAt + this.debounceMs - performance.now();
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         const target = this.desired;
@@ -211,16 +214,18 @@ export class FrrApplier {
     await this.writeConfigFile(target);
     let mode: ApplyMode;
     let commands: string[];
-    if (this.unknown || !this.applied) {
+    const next = buildModel(target);
+    if (this.unknown || !this.appliedModel) {
       mode = 'full';
       const have = parseConfig(await this.opts.vtysh.show('show running-config'));
-      commands = diffModels(have, buildModel(target), { forceExtras: true, resendPolicy: true });
+      commands = diffModels(have, next, { forceExtras: true, resendPolicy: true });
     } else {
       mode = 'incremental';
-      commands = diffIntents(this.applied, target);
+      commands = diffModels(this.appliedModel, next);
     }
     await this.opts.vtysh.configure(commands);
     this.applied = target;
+    this.appliedModel = next;
     this.unknown = false;
     this.probe = probe;
     const seconds = (performance.now() - start) / 1000;

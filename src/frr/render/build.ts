@@ -76,11 +76,22 @@ export function comparePrefixText(a: string, b: string): number {
   return pa.length - pb.length;
 }
 
+/** Sorts prefix texts in FRR's table order, parsing each once. */
+export function sortPrefixTexts(texts: string[]): string[] {
+  const keyed = texts.map((t) => ({ t, p: parsePrefix(t) }));
+  keyed.sort((a, b) => {
+    if (!a.p || !b.p) return a.t < b.t ? -1 : a.t > b.t ? 1 : 0;
+    if (a.p.network !== b.p.network) return a.p.network < b.p.network ? -1 : 1;
+    return a.p.length - b.p.length;
+  });
+  return keyed.map((k) => k.t);
+}
+
 function routerModel(r: RouterIntent): RouterModel {
   const networks: Record<AF, string[]> = { 4: [], 6: [] };
   for (const p of r.prefixes) networks[p.includes(':') ? 6 : 4].push(p);
-  networks[4].sort(comparePrefixText);
-  networks[6].sort(comparePrefixText);
+  networks[4] = sortPrefixTexts(networks[4]);
+  networks[6] = sortPrefixTexts(networks[6]);
   return {
     asn: r.asn,
     vrf: r.vrf,

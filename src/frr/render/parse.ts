@@ -1,7 +1,7 @@
 // FRR configuration text (`show running-config`, or our own rendered frr.conf) -> FrrModel. Lines this
 // product does not manage are skipped. Objects come back in FRR's print order; canonicalModel() sorts
 // them like buildModel() does, so two models compare with a deep equality.
-import { compareNeighbors, comparePrefixText } from './build.js';
+import { compareNeighbors, sortPrefixTexts } from './build.js';
 import { DEBUG_LINES, GLOBAL_LINES, type AF, type BfdProfileModel, type FrrModel, type NeighborModel, type NeighborOption, type PrefixListModel, type RouteMapEntry, type RouteMapModel, type RouterModel } from './model.js';
 import type { FRRLogLevel } from '../../bgp/types.js';
 
@@ -180,7 +180,7 @@ export function canonicalModel(m: FrrModel): FrrModel {
       .map((r) => ({
         ...r,
         neighbors: [...r.neighbors].sort(compareNeighbors),
-        networks: { 4: [...r.networks[4]].sort(comparePrefixText), 6: [...r.networks[6]].sort(comparePrefixText) },
+        networks: { 4: sortPrefixTexts(r.networks[4]), 6: sortPrefixTexts(r.networks[6]) },
       }))
       .sort((a, b) => (a.vrf !== b.vrf ? (a.vrf === '' ? -1 : b.vrf === '' ? 1 : a.vrf < b.vrf ? -1 : 1) : a.asn - b.asn)),
     prefixLists: [...m.prefixLists]

@@ -69,39 +69,49 @@ function matcherEntry(m: RangeMatcher): Omit<PrefixListEntry, 'seq'> {
   return { action: 'permit', prefix, ge: m.length, le: m.length };
 }
 
+/** A universe prefix with the index of the first pool range that matches it (-1: none). */
+interface Placed extends ParsedPrefix {
+  range: number;
+}
+
+/** Places every prefix in its pool range once per router (the per-neighbor work is then linear). */
+function place(universe: ParsedPrefix[], matchers: RangeMatcher[][]): Placed[] {
+  return universe.map((u) => ({ ...u, range: matchers.findIndex((ms) => ms.some((m) => matches(m, u.prefix))) }));
+}
+
 /**
  * Entries matching exactly `target` among `universe` (prefixes outside the universe are don't-care).
  * `vacuous`: a range with no prefix of the universe is included anyway, so the first Service of a
  * pool needs no policy change (used for the allowed list, not for attribute lists).
  */
-export function coverEntries(
-  target: Set<string>,
-  universe: ParsedPrefix[],
-  ranges: PoolRange[],
-  vacuous: boolean,
-): Omit<PrefixListEntry, 'seq'>[] {
+export function coverEntries(target: Set<string>, universe: Placed[], matchers: RangeMatcher[][], vacuous: boolean): Omit<PrefixListEntry, 'seq'>[] {
+  const wanted: string[][] = matchers.map(() => []);
+  const unwanted: string[][] = matchers.map(() => []);
+  const outside: string[] = [];
+  for (const u of universe) {
+    const hit = target.has(u.text);
+    if (u.range < 0) {
+      if (hit) outside.push(u.text);
+    } else (hit ? wanted : unwanted)[u.range].push(u.text);
+  }
   const denies: string[] = [];
   const permits: string[] = [];
   const rangeEntries: Omit<PrefixListEntry, 'seq'>[] = [];
-  const assigned = new Set<string>();
-  for (const r of ranges) {
-    const ms = rangeMatchers(r);
-    if (ms.length === 0) continue;
-    const inRange = universe.filter((u) => !assigned.has(u.text) && ms.some((m) => matches(m, u.prefix)));
-    for (const u of inRange) assigned.add(u.text);
-    const wanted = inRange.filter((u) => target.has(u.text));
-    const unwanted = inRange.filter((u) => !target.has(u.text));
-    if (unwanted.length === 0) {
-      if (wanted.length > 0 || vacuous) rangeEntries.push(...ms.map(matcherEntry));
-    } else if (wanted.length <= unwanted.length) {
-      permits.push(...wanted.map((u) => u.text));
+  matchers.forEach((ms, r) => {
+    if (ms.length === 0) return;
+    const w = wanted[r];
+    const uw = unwanted[r];
+    if (uw.length === 0) {
+      if (w.length > 0 || vacuous) rangeEntries.push(...ms.map(matcherEntry));
+    } else if (w.length <= uw.length) {
+      permits.push(...w);
     } else {
-      denies.push(...unwanted.map((u) => u.text));
+      denies.push(...uw);
       rangeEntries.push(...ms.map(matcherEntry));
     }
-  }
+  });
   // Prefixes outside every known range (or no ranges given): specific entries.
-  for (const u of universe) if (!assigned.has(u.text) && target.has(u.text)) permits.push(u.text);
+  permits.push(...outside);
   return [
     ...denies.map((prefix) => ({ action: 'deny' as const, prefix })),
     ...permits.map((prefix) => ({ action: 'permit' as const, prefix })),
@@ -125,13 +135,16 @@ function makeList(role: string, family: AF, entries: Omit<PrefixListEntry, 'seq'
   return { name: `metallb-${role}-${family === 4 ? 'ip' : 'ipv6'}-${contentHash(body)}`, family, entries: numbered };
 }
 
-function parseAll(prefixes: string[]): ParsedPrefix[] {
-  const out: ParsedPrefix[] = [];
-  for (const text of prefixes) {
-    const prefix = parsePrefix(text);
-    if (prefix) out.push({ text: formatPrefix(prefix), prefix });
-  }
-  return out;
+/** Parses each distinct prefix text once per router (neighbors repeat the same prefixes). */
+function parser(): (text: string) => ParsedPrefix | undefined {
+  const cache = new Map<string, ParsedPrefix | undefined>();
+  return (text) => {
+    if (!cache.has(text)) {
+      const prefix = parsePrefix(text);
+      cache.set(text, prefix ? { text: formatPrefix(prefix), prefix } : undefined);
+    }
+    return cache.get(text);
+  };
 }
 
 function communityRole(c: AdvertisedPrefix['communities'][number]): string {
@@ -142,7 +155,13 @@ function communityRole(c: AdvertisedPrefix['communities'][number]): string {
 export function routerPolicy(router: RouterIntent): RouterPolicy {
   const lists = new Map<string, PrefixListModel>();
   const routeMaps: RouteMapModel[] = [];
-  const universe = parseAll(router.prefixes);
+  const parse = parser();
+  const universeAll = router.prefixes.map(parse).filter((p): p is ParsedPrefix => p !== undefined);
+  const perFamily = new Map<AF, { matchers: RangeMatcher[][]; uni: Placed[] }>();
+  for (const fam of [4, 6] as AF[]) {
+    const matchers = router.poolRanges.filter((r) => r.family === fam).map(rangeMatchers);
+    perFamily.set(fam, { matchers, uni: place(universeAll.filter((u) => u.prefix.family === fam), matchers) });
+  }
   const use = (l: PrefixListModel): string => {
     lists.set(l.name, l);
     return l.name;
@@ -154,17 +173,20 @@ export function routerPolicy(router: RouterIntent): RouterPolicy {
     const attrEntries: RouteMapEntry[] = [];
     const allowEntries: RouteMapEntry[] = [];
     for (const fam of fams) {
-      const ranges = router.poolRanges.filter((r) => r.family === fam);
-      const uni = universe.filter((u) => u.prefix.family === fam);
+      const { matchers, uni } = perFamily.get(fam)!;
       const ads = n.advertisements.filter((a) => a.family === fam);
-      const mine = new Set(parseAll(ads.map((a) => a.prefix)).map((p) => p.text));
+      const mine = new Set<string>();
+      for (const a of ads) {
+        const p = parse(a.prefix);
+        if (p) mine.add(p.text);
+      }
       // Attribute lists only need to be right on this neighbor's own prefixes.
       const myUniverse = uni.filter((u) => mine.has(u.text));
 
       const byLocalPref = new Map<number, Set<string>>();
       const byCommunity = new Map<string, { role: string; c: AdvertisedPrefix['communities'][number]; set: Set<string> }>();
       for (const a of ads) {
-        const text = parseAll([a.prefix])[0]?.text;
+        const text = parse(a.prefix)?.text;
         if (!text) continue;
         if (a.localPref > 0) {
           if (!byLocalPref.has(a.localPref)) byLocalPref.set(a.localPref, new Set());
@@ -177,13 +199,13 @@ export function routerPolicy(router: RouterIntent): RouterPolicy {
         }
       }
       for (const [lp, set] of [...byLocalPref].sort((a, b) => a[0] - b[0])) {
-        const entries = coverEntries(set, myUniverse, ranges, false);
+        const entries = coverEntries(set, myUniverse, matchers, false);
         if (entries.length === 0) continue;
         const list = use(makeList(`localpref-${lp}`, fam, entries));
         attrEntries.push({ action: 'permit', seq: 0, match: { family: fam, list }, onMatchNext: true, localPref: lp });
       }
       for (const { role, c, set } of [...byCommunity.values()].sort((a, b) => (a.role < b.role ? -1 : a.role > b.role ? 1 : 0))) {
-        const entries = coverEntries(set, myUniverse, ranges, false);
+        const entries = coverEntries(set, myUniverse, matchers, false);
         if (entries.length === 0) continue;
         const list = use(makeList(role, fam, entries));
         const e: RouteMapEntry = { action: 'permit', seq: 0, match: { family: fam, list }, onMatchNext: true };
@@ -191,7 +213,7 @@ export function routerPolicy(router: RouterIntent): RouterPolicy {
         else e.community = c.text;
         attrEntries.push(e);
       }
-      const allowed = coverEntries(mine, uni, ranges, true);
+      const allowed = coverEntries(mine, uni, matchers, true);
       if (allowed.length > 0) {
         allowEntries.push({ action: 'permit', seq: 0, match: { family: fam, list: use(makeList('allowed', fam, allowed)) }, onMatchNext: false });
       }
