@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { addMembershipOptions, membershipSettings } from '../layer2/membership/index.js';
 import { podOwner } from '../roles/controller.js';
-import { runSpeaker } from '../roles/speaker.js';
+import { runSpeaker, type SpeakerHandle } from '../roles/speaker.js';
 import { resolveNamespace } from '../sources/kube/namespace.js';
 import { createLogger, parseLogLevel } from '../util/log.js';
 import { kubeConfigFrom, port } from './controller.js';
@@ -29,31 +29,7 @@ export function register(program: Command): void {
   addMembershipOptions(cmd);
   cmd.action(async (opts: Record<string, unknown>) => {
     try {
-      if (!opts.node) throw new Error('the speaker needs its Node name: pass --node NAME or set METALLB_NODE_NAME');
-      const logLevel = parseLogLevel(String(opts.logLevel));
-      const metricsPort = port('--port', opts.port);
-      const debounce = Number(opts.bgpDebounceMs);
-      if (!Number.isInteger(debounce) || debounce < 0) throw new Error(`--bgp-debounce-ms "${String(opts.bgpDebounceMs)}" is invalid: use an integer >= 0`);
-      const handle = await runSpeaker({
-        kubeConfig: kubeConfigFrom(opts.kubeconfig as string | undefined),
-        namespace: resolveNamespace(opts.namespace as string | undefined),
-        node: String(opts.node),
-        lbClass: opts.lbClass as string | undefined,
-        logger: createLogger(logLevel),
-        logLevel,
-        bgp: opts.bgp !== false,
-        layer2: opts.layer2 !== false,
-        vtyshPathspace: String(opts.vtyshPathspace ?? ''),
-        frrConfigFile: String(opts.frrConfigFile),
-        bgpDebounceMs: debounce,
-        membership: membershipSettings(opts),
-        memberLabels: opts.mlLabels as string | undefined,
-        metricsPort: metricsPort === 0 ? undefined : metricsPort,
-        healthPort: port('--health-probe-port', opts.healthProbePort),
-        owner: podOwner(),
-        ignoreExcludeLB: opts.ignoreExcludeLb === true,
-        excludeInterfaces: opts.excludeInterfaces as string[] | undefined,
-      });
+      const handle = await startSpeaker(opts);
       const shutdown = () => void handle.stop().then(() => process.exit(0));
       process.once('SIGTERM', shutdown);
       process.once('SIGINT', shutdown);
@@ -61,5 +37,34 @@ export function register(program: Command): void {
       process.stderr.write(`metallb-ts speaker: ${(err as Error).message}\n`);
       process.exit(1);
     }
+  });
+}
+
+/** The command's work, from its parsed flags (commander's camelCase keys). */
+export async function startSpeaker(opts: Record<string, unknown>): Promise<SpeakerHandle> {
+  if (!opts.node) throw new Error('the speaker needs its Node name: pass --node NAME or set METALLB_NODE_NAME');
+  const logLevel = parseLogLevel(String(opts.logLevel ?? 'info'));
+  const metricsPort = port('--port', opts.port ?? '9120');
+  const debounce = Number(opts.bgpDebounceMs ?? 75);
+  if (!Number.isInteger(debounce) || debounce < 0) throw new Error(`--bgp-debounce-ms "${String(opts.bgpDebounceMs)}" is invalid: use an integer >= 0`);
+  return runSpeaker({
+    kubeConfig: kubeConfigFrom(opts.kubeconfig as string | undefined),
+    namespace: resolveNamespace(opts.namespace as string | undefined),
+    node: String(opts.node),
+    lbClass: opts.lbClass as string | undefined,
+    logger: createLogger(logLevel),
+    logLevel,
+    bgp: opts.bgp !== false,
+    layer2: opts.layer2 !== false,
+    vtyshPathspace: String(opts.vtyshPathspace ?? ''),
+    frrConfigFile: String(opts.frrConfigFile ?? '/etc/frr/frr.conf'),
+    bgpDebounceMs: debounce,
+    membership: membershipSettings(opts),
+    memberLabels: opts.mlLabels as string | undefined,
+    metricsPort: metricsPort === 0 ? undefined : metricsPort,
+    healthPort: port('--health-probe-port', opts.healthProbePort ?? '17472'),
+    owner: podOwner(),
+    ignoreExcludeLB: opts.ignoreExcludeLb === true,
+    excludeInterfaces: opts.excludeInterfaces as string[] | undefined,
   });
 }

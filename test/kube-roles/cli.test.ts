@@ -8,6 +8,7 @@ import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startController } from '../../src/cli/controller.js';
+import { startSpeaker } from '../../src/cli/speaker.js';
 import { FakeApiServer, writeKubeconfig } from '../apiserver/index.js';
 import { NS, pool, service, svcStatus, waitFor } from './helpers.js';
 
@@ -68,4 +69,25 @@ it('allocates from the kubeconfig cluster, answers probes and serves the webhook
 
 it('rejects an unknown --webhook-mode', async () => {
   await expect(startController({ webhookMode: 'sometimes', namespace: NS })).rejects.toThrow(/--webhook-mode "sometimes" is invalid/);
+});
+
+it('speaker from its flags: --no-bgp --no-layer2, owner Pod from the downward API, probes on 127.0.0.1', async () => {
+  const api = await new FakeApiServer().start();
+  cleanup.push(() => api.stop());
+  api.create(pool('a', ['192.0.2.0/24']));
+  writeKubeconfig(join(dir, 'kubeconfig-speaker'), api.url);
+  process.env.METALLB_POD_NAME = 'speaker-xyz';
+  process.env.METALLB_POD_UID = 'uid-1';
+  const h = await startSpeaker({
+    node: 'n1', kubeconfig: join(dir, 'kubeconfig-speaker'), namespace: NS, logLevel: 'none', port: '0', healthProbePort: '0', bgp: false, layer2: false,
+  });
+  delete process.env.METALLB_POD_NAME;
+  delete process.env.METALLB_POD_UID;
+  cleanup.push(() => h.stop());
+  await h.idle();
+  const state = api.get('ConfigurationState', NS, 'speaker-n1');
+  expect(state.status.result).toBe('Valid');
+  expect(state.metadata.ownerReferences).toEqual([{ apiVersion: 'v1', kind: 'Pod', name: 'speaker-xyz', uid: 'uid-1' }]);
+  expect(await httpGet(h.healthPort!, '/healthz')).toEqual({ code: 200, body: 'ok' });
+  await expect(startSpeaker({ namespace: NS })).rejects.toThrow(/needs its Node name/);
 });
