@@ -4,7 +4,11 @@
 // exactly as it would with them, and the stand-ins record what they were asked to do.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import type { KubeConfig } from '@kubernetes/client-node';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Registry } from 'prom-client';
+import { resolveTimings } from '../../src/layer2/membership/index.js';
 import type { NodeBGPIntent } from '../../src/bgp/types.js';
 import { runSpeaker, type SpeakerHandle, type SpeakerOptions } from '../../src/roles/speaker.js';
 import { FakeApiServer, kubeConfigFor, type Obj } from '../apiserver/index.js';
@@ -138,6 +142,36 @@ describe('speaker role', () => {
     server.update({ ...svc, status: { loadBalancer: { ingress: [{ ip: '198.51.100.1' }] } } });
     await waitFor('new IP announced', () => JSON.stringify(intents.at(-1)).includes('198.51.100.1/32'));
     expect(JSON.stringify(intents.at(-1))).not.toContain('192.0.2.5');
+  });
+
+  it('membership from speaker Pods (--ml-labels): when the layer 2 winner leaves, the other node takes over the ServiceL2Status', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'speaker-ml-'));
+    writeFileSync(join(dir, 'secretkey'), 'a-shared-membership-secret-for-tests');
+    const mlPort = 20000 + Math.floor(Math.random() * 20000);
+    for (const [n, ip] of [['n1', '127.0.0.1'], ['n2', '127.0.0.2']]) {
+      server.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `speaker-${n}`, namespace: NS, labels: { app: 'speaker' } }, spec: { nodeName: n, containers: [] }, status: { podIP: ip } });
+    }
+    server.create(l2Ad());
+    server.create(withIP('web', '192.0.2.7'));
+    server.create(endpoints('web', 'n1', '10.0.0.9'));
+    try {
+      const membership = { port: mlPort, secretFile: join(dir, 'secretkey'), timings: resolveTimings({}) };
+      for (const n of ['n1', 'n2']) await start(n, { layer2: true, announcer: { setAnnouncements: () => {} }, membership, memberLabels: 'app=speaker' });
+      await waitFor('both members live', () => speakers.every((h) => h.loop.lastPlan?.decisions.some((d) => d.protocol === 'layer2' && d.winner !== undefined) ?? false));
+      await waitFor('one L2 status', () => server.list('ServiceL2Status', NS).length === 1);
+      const winner = server.list('ServiceL2Status', NS)[0].status.node as string;
+      const [gone, stays] = winner === 'n1' ? [speakers[0], speakers[1]] : [speakers[1], speakers[0]];
+      await gone.stop();
+      speakers.splice(speakers.indexOf(gone), 1);
+      const other = winner === 'n1' ? 'n2' : 'n1';
+      await waitFor('takeover', () => {
+        const all = server.list('ServiceL2Status', NS);
+        return all.length === 1 && all[0].status?.node === other;
+      }, 10_000);
+      expect(stays.loop.lastPlan!.decisions.find((d) => d.protocol === 'layer2')).toMatchObject({ announced: true, winner: other });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('an invalid peer selected only for n1 makes speaker-n1 Invalid and keeps its last good config; n2 stays Valid', async () => {
