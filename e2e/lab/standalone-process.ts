@@ -146,7 +146,7 @@ export class StandaloneProcess {
       if (Date.now() > end) throw new Error(`${this.spec.node}: timed out after ${timeoutMs} ms waiting for ${what}; last logs: ${JSON.stringify(this.logs.slice(-5))}`);
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
-        setTimeout(resolve, 100).unref();
+        setTimeout(resolve, 100); // ref: keeps a waiting program alive (the child and the log timer are unref'd)
       });
     }
   }
