@@ -28,7 +28,7 @@ export interface ExplainInput {
 
 export interface PeerAdvertisement {
   peer: string;
-  /** neighbor address or interface (with -<vrf>) */
+  /** the peer's address, or its interface when unnumbered (the VRF is in `vrf`, not appended here) */
   neighbor: string;
   remoteAS: string;
   vrf: string;
@@ -167,7 +167,7 @@ function peerAdvertisements(plan: NodePlan, input: ExplainInput, snapshot: Snaps
       if (n.advertisements.length === 0) continue;
       const merged = full.get(`${r.asn}|${r.vrf}|${n.id}`);
       out.push({
-        peer: n.peerName, neighbor: n.id, remoteAS: n.remoteAS, vrf: r.vrf,
+        peer: n.peerName, neighbor: n.address ?? n.iface ?? n.id, remoteAS: n.remoteAS, vrf: r.vrf,
         prefixes: n.advertisements.map((a) => {
           const m = merged?.get(a.prefix) ?? a;
           return { prefix: a.prefix, localPref: m.localPref, communities: m.communities.map((c) => c.text) };
