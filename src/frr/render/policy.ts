@@ -147,8 +147,13 @@ function parser(): (text: string) => ParsedPrefix | undefined {
   };
 }
 
+/** FRR's spelling of a community value (the config's text of a large one carries a "large:" marker). */
+export function communityValue(c: AdvertisedPrefix['communities'][number]): string {
+  return c.kind === 'large' ? `${c.global}:${c.local1}:${c.local2}` : `${c.high}:${c.low}`;
+}
+
 function communityRole(c: AdvertisedPrefix['communities'][number]): string {
-  return c.kind === 'large' ? `large-community-${c.text}` : `community-${c.text}`;
+  return c.kind === 'large' ? `large-community-${communityValue(c)}` : `community-${communityValue(c)}`;
 }
 
 /** Policy of one router: every neighbor's route-maps and the lists they use. */
@@ -209,8 +214,8 @@ export function routerPolicy(router: RouterIntent): RouterPolicy {
         if (entries.length === 0) continue;
         const list = use(makeList(role, fam, entries));
         const e: RouteMapEntry = { action: 'permit', seq: 0, match: { family: fam, list }, onMatchNext: true };
-        if (c.kind === 'large') e.largeCommunity = c.text;
-        else e.community = c.text;
+        if (c.kind === 'large') e.largeCommunity = communityValue(c);
+        else e.community = communityValue(c);
         attrEntries.push(e);
       }
       const allowed = coverEntries(mine, uni, matchers, true);

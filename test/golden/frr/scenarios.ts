@@ -45,7 +45,8 @@ const std = (text: string): BGPCommunity => {
 };
 const large = (text: string): BGPCommunity => {
   const [g, a, b] = text.split(':').map(Number);
-  return { kind: 'large', global: g, local1: a, local2: b, text };
+  // the config's text of a large community keeps its "large:" marker; FRR must not see it
+  return { kind: 'large', global: g, local1: a, local2: b, text: `large:${text}` };
 };
 
 const v4pool = range('192.0.2.0/24', [32]);
