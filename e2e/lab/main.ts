@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { startFrr } from '../harness/frr.js';
 import { Capture } from '../layer2/lab.js';
-import { arpingFromClient, buildLab, L2_NET4, METRICS_PORT, nsExec, repoRoot, type LabTopology } from './topology.js';
+import { arpingFromClient, buildLab, METRICS_PORT, nsExec, repoRoot, type LabTopology } from './topology.js';
 import { bfdPeers, paths, sessions, type RoutePath, type Session } from './router.js';
 import type { LogLine } from './standalone-process.js';
 
@@ -446,7 +446,7 @@ async function main(): Promise<number> {
     header(0, `building the lab (namespaces ${a.prefix}-*, work dir ${a.workDir})`);
     const tBuild = performance.now();
     topo = await buildLab({ prefix: a.prefix, configDir, workDir: a.workDir, progress: say });
-    results.push({ step: 'lab', ok: true, result: `${topo.nodes.size} nodes, router, client on ${L2_NET4.replace('198.51.100.0/24', '192.0.2.0/24')}`, figure: fmtMs(performance.now() - tBuild) });
+    results.push({ step: 'lab', ok: true, result: `${topo.nodes.size} nodes, router, client on one bridge (192.0.2.0/24)`, figure: fmtMs(performance.now() - tBuild) });
     for (const f of readdirSync(join(root, 'examples', 'lab')).filter((x) => x.endsWith('.yaml'))) copyFileSync(join(root, 'examples', 'lab', f), join(configDir, f));
     say(`examples/lab copied to ${configDir} (${readdirSync(configDir).join(', ')})`);
 
