@@ -1,0 +1,57 @@
+// Acceptance: session details of `render frr` (spec 2.3 timers, 4.2 neighbor lines, bfd block,
+// bgpextras), on test/acceptance/scenarios/sessions.
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { describeSent, parseFrrText, sentTo, type FrrText } from './frr-text.js';
+import { runRenderFrr } from '../../src/cli/render.js';
+import { renderFrr, scenario } from './run.js';
+
+describe('render frr: session details', () => {
+  let text: string;
+  let conf: FrrText;
+  beforeAll(async () => {
+    const r = await renderFrr([scenario('sessions')], 'node-a');
+    expect(r.code).toBe(0);
+    text = r.out;
+    conf = parseFrrText(text);
+  });
+
+  it('derives timers as upstream: hold only -> hold/3, keepalive only -> 3x, 0s -> timers 0 0', () => {
+    const n = conf.routers.find((r) => r.vrf === '')!.neighbors;
+    expect(n.get('192.0.2.1')).toContain('timers 30 90');
+    expect(n.get('192.0.2.5')).toContain('timers 10 30');
+    expect(n.get('192.0.2.2')).toContain('timers 0 0');
+    expect(n.get('eth2')?.some((o) => o.startsWith('timers'))).toBe(false);
+  });
+
+  it('takes the password from the basic-auth Secret (base64 data) and the BFD profile with echo', () => {
+    const n = conf.routers.find((r) => r.vrf === '')!.neighbors;
+    expect(n.get('192.0.2.1')).toEqual(expect.arrayContaining(['password password1', 'bfd', 'bfd profile echo']));
+    expect([...(conf.bfdProfiles.get('echo') ?? [])].sort()).toEqual(['echo receive-interval 100', 'echo transmit-interval 100', 'echo-mode', 'receive-interval 400']);
+  });
+
+  it('renders the unnumbered peer with its numeric ASN, and the VRF router with its own myASN', () => {
+    const main = conf.routers.find((r) => r.vrf === '')!;
+    expect(main.asn).toBe(64500);
+    expect(main.neighbors.get('eth2')).toEqual(['interface remote-as 64509']);
+    const blue = conf.routers.find((r) => r.vrf === 'blue')!;
+    expect(blue.asn).toBe(64600);
+    expect(blue.neighbors.get('192.0.2.4')).toEqual(expect.arrayContaining(['remote-as external', 'timers 3 9']));
+    expect(blue.neighbors.get('192.0.2.4')?.some((o) => o.startsWith('ebgp-multihop'))).toBe(true);
+  });
+
+  it('originates a shared IP once and keeps an IP already in status; every peer gets both', () => {
+    // the bgpextras `router bgp 64500` at the end reads as a router without neighbors: skip it
+    for (const r of conf.routers.filter((x) => x.neighbors.size > 0)) {
+      expect(r.af[4].networks.sort()).toEqual(['203.0.113.5/32', '203.0.113.7/32']);
+      for (const nb of r.af[4].activated) expect(describeSent(sentTo(conf, r, nb))).toEqual(['203.0.113.5/32', '203.0.113.7/32']);
+    }
+  });
+
+  it('appends the bgpextras text at the end, and honours --hostname', async () => {
+    expect(text.trimEnd().endsWith('router bgp 64500\n bgp bestpath as-path multipath-relax')).toBe(true);
+    expect(text).toMatch(/^hostname node-a$/m);
+    let out = '';
+    await runRenderFrr([scenario('sessions')], { node: 'node-a', hostname: 'myhost', logLevel: 'info' }, (s) => (out += s), () => undefined);
+    expect(out).toMatch(/^hostname myhost$/m);
+  });
+});
