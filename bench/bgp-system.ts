@@ -72,6 +72,15 @@ async function main(): Promise<void> {
     }
     const metrics = await node.metrics();
     const applies = /metallb_frr_applies_total\{mode="incremental"\} (\d+)/.exec(metrics)?.[1];
+    const applySum = Number(/metallb_frr_apply_duration_seconds_sum\{mode="incremental"\} ([\d.e-]+)/.exec(metrics)?.[1]);
+    const applyCount = Number(/metallb_frr_apply_duration_seconds_count\{mode="incremental"\} (\d+)/.exec(metrics)?.[1]);
+    // The measuring instrument: one router poll (a vtysh process) on this machine right now.
+    const polls: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const t = performance.now();
+      await ribPaths(sys.a, '203.0.113.1/32');
+      polls.push(performance.now() - t);
+    }
     console.log(JSON.stringify({
       bench: 'bgp-system',
       what: 'Service file written in the config folder -> prefix in the router FRR RIB (standalone + node FRR + router FRR)',
@@ -82,6 +91,8 @@ async function main(): Promise<void> {
       removeToGoneFromRouterRibMs: stats(goneRib),
       removeToServiceWithdrawnLogMs: stats(goneLog),
       incrementalApplies: applies === undefined ? undefined : Number(applies),
+      incrementalApplyMeanMs: applyCount > 0 ? Math.round((applySum / applyCount) * 10000) / 10 : undefined,
+      routerPollMs: stats(polls),
       loadAverage1m: Number((await import('node:os')).loadavg()[0].toFixed(2)),
     }, null, 2));
   } finally {

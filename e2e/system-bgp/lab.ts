@@ -281,7 +281,8 @@ export class Standalone {
 
   /** /metrics, fetched from inside the node's namespace (the server listens on its loopback). */
   async metrics(): Promise<string> {
-    return nsExec(this.sys.nodes.get(this.node)!.ns, 'curl', ['-sf', 'http://127.0.0.1:9120/metrics']);
+    const get = "fetch('http://127.0.0.1:9120/metrics').then(async (r) => { if (!r.ok) process.exit(1); process.stdout.write(await r.text()); })";
+    return nsExec(this.sys.nodes.get(this.node)!.ns, process.execPath, ['-e', get]);
   }
 }
 
