@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { addMembershipOptions, membershipSettings } from '../layer2/membership/index.js';
 import { podOwner } from '../roles/controller.js';
+import { DEFAULT_EXCLUDE_FILE, resolveExcludePatterns } from '../roles/exclude-interfaces.js';
 import { runSpeaker, type SpeakerHandle } from '../roles/speaker.js';
 import { resolveNamespace } from '../sources/kube/namespace.js';
 import { createLogger, parseLogLevel } from '../util/log.js';
@@ -24,7 +25,8 @@ export function register(program: Command): void {
     .option('--no-layer2', 'do not answer ARP/NDP (BGP only)')
     .option('--ml-labels <selector>', 'membership: label selector of the speaker Pods whose IPs are the members (default: the Nodes\' InternalIPs)')
     .option('--ignore-exclude-lb', 'also announce from nodes labelled node.kubernetes.io/exclude-from-external-load-balancers')
-    .option('--exclude-interfaces <regex...>', 'interfaces never used for layer 2 (default: upstream\'s list)')
+    .option('--exclude-interfaces <regex...>', 'interfaces never used for layer 2 (wins over --exclude-interfaces-file; default: upstream\'s list)')
+    .option('--exclude-interfaces-file <path>', 'YAML with announcedInterfacesToExclude: [regex, ...] replacing the default list (used when it exists)', DEFAULT_EXCLUDE_FILE)
     .option('--kubeconfig <path>', 'kubeconfig file (default: in-cluster, else KUBECONFIG or ~/.kube/config)');
   addMembershipOptions(cmd);
   cmd.action(async (opts: Record<string, unknown>) => {
@@ -47,6 +49,12 @@ export async function startSpeaker(opts: Record<string, unknown>): Promise<Speak
   const metricsPort = port('--port', opts.port ?? '9120');
   const debounce = Number(opts.bgpDebounceMs ?? 75);
   if (!Number.isInteger(debounce) || debounce < 0) throw new Error(`--bgp-debounce-ms "${String(opts.bgpDebounceMs)}" is invalid: use an integer >= 0`);
+  const excludeInterfaces = await resolveExcludePatterns({
+    flag: opts.excludeInterfaces as string[] | undefined,
+    file: opts.excludeInterfacesFile as string | undefined,
+    // only the built-in path may be absent (no ConfigMap mounted); a path the user named must exist
+    fileOptional: opts.excludeInterfacesFile === undefined || opts.excludeInterfacesFile === DEFAULT_EXCLUDE_FILE,
+  });
   return runSpeaker({
     kubeConfig: kubeConfigFrom(opts.kubeconfig as string | undefined),
     namespace: resolveNamespace(opts.namespace as string | undefined),
@@ -65,6 +73,6 @@ export async function startSpeaker(opts: Record<string, unknown>): Promise<Speak
     healthPort: port('--health-probe-port', opts.healthProbePort ?? '17472'),
     owner: podOwner(),
     ignoreExcludeLB: opts.ignoreExcludeLb === true,
-    excludeInterfaces: opts.excludeInterfaces as string[] | undefined,
+    excludeInterfaces,
   });
 }

@@ -1,6 +1,7 @@
 // `metallb-ts standalone`: controller and speaker for one host, from a folder of YAML (no Kubernetes).
 import type { Command } from 'commander';
 import { addMembershipOptions, membershipSettings } from '../layer2/membership/index.js';
+import { resolveExcludePatterns } from '../roles/exclude-interfaces.js';
 import { runStandalone } from '../roles/standalone.js';
 import { createLogger, parseLogLevel } from '../util/log.js';
 
@@ -21,7 +22,8 @@ export function register(program: Command): void {
     .option('--metrics-port <port>', 'port of /metrics, /healthz, /readyz (0 = any free port, -1 = off)', '9120')
     .option('--bgp-debounce-ms <ms>', 'coalescing window after an FRR apply (the first change after a quiet period applies at once)', '75')
     .option('--garp-refresh-interval <ms>', 'resend gratuitous ARP/NA for announced IPs this often (0 = only on takeover)', '0')
-    .option('--exclude-interfaces <regex...>', 'interfaces never used for layer 2 (default: upstream\'s list)')
+    .option('--exclude-interfaces <regex...>', 'interfaces never used for layer 2 (wins over --exclude-interfaces-file; default: upstream\'s list)')
+    .option('--exclude-interfaces-file <path>', 'YAML with announcedInterfacesToExclude: [regex, ...] replacing the default list (upstream\'s excludel2.yaml)')
     .option('--log-level <level>', 'all, debug, info, warn, error or none', 'info');
   addMembershipOptions(cmd);
   cmd.action(async (opts: Record<string, unknown>) => {
@@ -48,7 +50,7 @@ export function register(program: Command): void {
       metricsPort: int('--metrics-port', opts.metricsPort, -1),
       membership: membershipSettings(opts),
       garpRefreshMs: int('--garp-refresh-interval', opts.garpRefreshInterval, 0) || undefined,
-      excludeInterfaces: opts.excludeInterfaces as string[] | undefined,
+      excludeInterfaces: await resolveExcludePatterns({ flag: opts.excludeInterfaces as string[] | undefined, file: opts.excludeInterfacesFile as string | undefined }),
       debounceMs: int('--bgp-debounce-ms', opts.bgpDebounceMs, 0),
     });
     const shutdown = () => void handle.stop().then(() => process.exit(0));
