@@ -32,7 +32,10 @@ export function register(program: Command): void {
     });
 }
 
-/** Returns the exit code: 0 rendered, 1 the objects do not form a valid configuration for that node. */
+/**
+ * Returns the exit code: 0 rendered, 1 the objects do not form a valid configuration for that node
+ * (problems that only concern other nodes are printed as a note).
+ */
 export async function runRenderFrr(paths: string[], opts: RenderOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   const logLevel = parseLogLevel(opts.logLevel);
   const loaded = await loadPaths(paths);
@@ -40,20 +43,28 @@ export async function runRenderFrr(paths: string[], opts: RenderOptions, out: (s
     for (const e of loaded.errors) err(`${e}\n`);
     return 1;
   }
-  const cluster = buildConfig(loaded.snapshot);
+  // The node's speaker validates only the peers and advertisements that select it (upstream): a peer
+  // broken on another node does not stop this one. The cluster-wide view is the controller's, which
+  // allocates IPs only while it is valid.
   const perNode = buildConfig(loaded.snapshot, { node: opts.node });
-  const errors = [...(cluster.ok ? [] : cluster.errors), ...(perNode.ok ? [] : perNode.errors)];
-  if (!cluster.ok || !perNode.ok) {
-    for (const line of new Set(errors.map(formatConfigError))) err(`${line}\n`);
+  if (!perNode.ok) {
+    for (const line of new Set(perNode.errors.map(formatConfigError))) err(`${line}\n`);
     return 1;
   }
   if (!loaded.snapshot.nodes.some((n) => n.metadata.name === opts.node)) {
     err(`note: no Node "${opts.node}" among the objects; its labels are taken as empty\n`);
   }
-  const allocation = allocateAll(cluster.config, loaded.snapshot, { lbClass: opts.lbClass });
+  const cluster = buildConfig(loaded.snapshot);
+  let snapshot = loaded.snapshot;
+  if (cluster.ok) {
+    snapshot = withAllocatedStatus(loaded.snapshot, allocateAll(cluster.config, loaded.snapshot, { lbClass: opts.lbClass }));
+  } else {
+    err(`note: the configuration is invalid for other nodes (the controller refuses it and allocates no new IPs; only IPs already in Service status are rendered):\n`);
+    for (const line of new Set(cluster.errors.map(formatConfigError))) err(`  ${line}\n`);
+  }
   const plan = planNode({
     config: perNode.config,
-    snapshot: withAllocatedStatus(loaded.snapshot, allocation),
+    snapshot,
     node: opts.node,
     hostname: opts.hostname ?? opts.node,
     logLevel,
