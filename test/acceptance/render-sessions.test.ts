@@ -103,7 +103,7 @@ endpoints: [{ addresses: [10.0.0.5], nodeName: node-a }]
     expect(a.code).toBe(0);
     expect(a.out).toMatch(/^ neighbor 192\.0\.2\.1 remote-as 64501$/m);
     expect(a.out).not.toMatch(/192\.0\.2\.2/);
-    expect(a.out).toMatch(/^  network 203\.0\.113\.7\/32$/m);
+    expect(a.out).toMatch(/^ {2}network 203\.0\.113\.7\/32$/m);
     expect(a.err).toMatch(/BGPPeer\/bad/);
     const b = await renderFrr([dir], 'node-b');
     expect(b.code).toBe(1);
