@@ -5,7 +5,7 @@
 import type { Snapshot } from '../api/snapshot.js';
 import type { Config } from '../config/types.js';
 import type { FrrApplier } from '../frr/applier.js';
-import type { Announcer } from '../layer2/announcer/announcer.js';
+import type { Announcement, Announcer } from '../layer2/announcer/announcer.js';
 import { ElectionMemo } from '../layer2/election/memo.js';
 import { speakerMetrics } from '../metrics/product.js';
 import { planNode } from '../speaker/plan.js';
@@ -23,12 +23,25 @@ export interface SpeakerLoopOptions {
   registry: Registry;
   /** absent: BGP off on this node (only update() is used, so tests may pass a recording stand-in) */
   applier?: Pick<FrrApplier, 'update'>;
-  /** absent: layer 2 off on this node (only setAnnouncements() is used) */
-  announcer?: Pick<Announcer, 'setAnnouncements'>;
+  /**
+   * absent: layer 2 off on this node. With knownInterfaces(), an IP whose advertisement names only
+   * interfaces this node lacks is skipped (upstream's announceFailed).
+   */
+  announcer?: Pick<Announcer, 'setAnnouncements'> & Partial<Pick<Announcer, 'knownInterfaces'>>;
   /** live members; absent: membership off, every Node counts as live */
   members?: () => ReadonlySet<string>;
   /** called after every plan (status writers, tests) */
   onPlan?: (plan: NodePlan) => void;
+  /** an IP this node won for layer 2 started being skipped because none of its interfaces exists here */
+  onAnnounceFailed?: (failure: AnnounceFailure) => void;
+}
+
+export interface AnnounceFailure {
+  ip: string;
+  /** the Services using the IP, "ns/name" */
+  services: string[];
+  /** the interfaces the advertisements allow */
+  interfaces: string[];
 }
 
 type Announced = { ips: string[]; pool?: string };
@@ -39,6 +52,8 @@ export class SpeakerLoop {
   private readonly metrics: ReturnType<typeof speakerMetrics>;
   /** election results reused between plans: only Services whose inputs changed are hashed again */
   private readonly electionMemo = new ElectionMemo();
+  /** IPs skipped for missing interfaces at the last plan (warned once per episode, not per plan) */
+  private failedL2 = new Set<string>();
   lastPlan: NodePlan | undefined;
 
   constructor(private readonly opts: SpeakerLoopOptions) {
@@ -72,11 +87,35 @@ export class SpeakerLoop {
     });
     for (const e of plan.errors) this.opts.logger.error({ op: 'plan', error: e }, 'part of the announcement plan was dropped');
     this.opts.applier?.update(plan.bgp);
-    this.opts.announcer?.setAnnouncements(plan.l2.map((a) => ({ ip: a.ip, interfaces: a.interfaces })));
+    if (this.opts.announcer) this.opts.announcer.setAnnouncements(this.announceable(plan.l2));
     this.track(plan.decisions);
     this.lastPlan = plan;
     this.opts.onPlan?.(plan);
     return plan;
+  }
+
+  /**
+   * The layer 2 announcements minus those whose advertisement lists interfaces of which none exists
+   * on this node: those are skipped with a warning (upstream spec 7.1, event announceFailed).
+   */
+  private announceable(l2: NodePlan['l2']): Announcement[] {
+    const known = this.opts.announcer?.knownInterfaces ? new Set(this.opts.announcer.knownInterfaces()) : undefined;
+    const out: Announcement[] = [];
+    const failed = new Set<string>();
+    for (const a of l2) {
+      if (known && a.interfaces !== 'all' && !a.interfaces.some((i) => known.has(i))) {
+        failed.add(a.ip);
+        if (!this.failedL2.has(a.ip)) {
+          this.opts.logger.warn({ op: 'setBalancer', protocol: 'layer2', ip: a.ip, services: a.serviceKeys, interfaces: a.interfaces, localIfs: [...known].sort() },
+            'the interfaces specified to announce this LB IP do not exist on this node');
+          this.opts.onAnnounceFailed?.({ ip: a.ip, services: a.serviceKeys, interfaces: a.interfaces });
+        }
+        continue;
+      }
+      out.push({ ip: a.ip, interfaces: a.interfaces });
+    }
+    this.failedL2 = failed;
+    return out;
   }
 
   /** Logs transitions and keeps metallb_speaker_announced in step with what is announced. */

@@ -48,7 +48,7 @@ export interface SpeakerOptions {
   /** injected BGP data plane (tests); default: FrrApplier over vtysh when bgp is on */
   applier?: Pick<FrrApplier, 'update'>;
   /** injected layer 2 data plane (tests); default: the packet-socket Announcer when layer2 is on */
-  announcer?: Pick<Announcer, 'setAnnouncements'>;
+  announcer?: Pick<Announcer, 'setAnnouncements'> & Partial<Pick<Announcer, 'knownInterfaces'>>;
   vtyshPathspace?: string;
   frrConfigFile?: string;
   bgpDebounceMs?: number;
@@ -149,6 +149,15 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
     logger: componentLogger(o.logger, 'main.go'), registry, applier, announcer,
     members: o.membership ? () => membership?.liveMembers() ?? new Set([o.node]) : undefined,
     onPlan: publish,
+    onAnnounceFailed: (f) => {
+      const snap = snapshot;
+      publishing = publishing.then(async () => {
+        for (const key of f.services) {
+          const svc = snap?.services.find((x) => objectKey(x) === key);
+          if (svc) await events.record(serviceTarget(svc), 'Warning', 'announceFailed', `the interfaces specified by LB IP ${JSON.stringify(f.ip)} doesn't exist in assigned node ${JSON.stringify(o.node)} with protocol "layer2"`);
+        }
+      }).catch((err: unknown) => log.error({ op: 'event', error: describeError(err) }, 'could not record announceFailed'));
+    },
   });
 
   let nodeConfig: Config | undefined;

@@ -125,6 +125,30 @@ describe('speaker role', () => {
     expect(events(server, 'web')[0]).toMatchObject({ reason: 'nodeAssigned', message: `announcing from node "${winner}" with protocol "layer2"` });
   });
 
+  it('layer 2: a won IP whose advertisement names only interfaces the node lacks is skipped with an announceFailed Warning event', async () => {
+    server.create(l2Ad(['eth0']));
+    server.create(withIP('web', '192.0.2.7'));
+    server.create(endpoints('web', 'n1', '10.0.0.9'));
+    const announced: Record<string, unknown[]> = { n1: [], n2: [] };
+    for (const n of ['n1', 'n2']) {
+      await start(n, { layer2: true, announcer: { setAnnouncements: (l) => void (announced[n] = l), knownInterfaces: () => ['eth1', 'lo'] } });
+    }
+    const winner = speakers[0].loop.lastPlan!.decisions.find((d) => d.protocol === 'layer2')!.winner!;
+    await waitFor('announceFailed event', () => events(server, 'web').some((e) => e.reason === 'announceFailed'));
+    expect(events(server, 'web').find((e) => e.reason === 'announceFailed')).toMatchObject({
+      type: 'Warning', message: `the interfaces specified by LB IP "192.0.2.7" doesn't exist in assigned node "${winner}" with protocol "layer2"`,
+      source: { component: 'metallb-speaker', host: winner },
+    });
+    expect(announced).toEqual({ n1: [], n2: [] }); // the winner skipped the IP, the loser never had it
+    expect(sink.lines().some((l) => l.level === 'warn' && l.ip === '192.0.2.7' && JSON.stringify(l.interfaces) === '["eth0"]')).toBe(true);
+
+    // The advertisement now names an interface the node has: the IP is announced, no second warning.
+    server.update({ ...l2Ad(['eth0', 'eth1']) });
+    await waitFor('announced on eth1', () => JSON.stringify(announced[winner]) === JSON.stringify([{ ip: '192.0.2.7', interfaces: ['eth0', 'eth1'] }]));
+    for (const s of speakers) await s.idle();
+    expect(events(server, 'web').filter((e) => e.reason === 'announceFailed')).toHaveLength(1);
+  });
+
   it('refuses a config that leaves an announced IP without a pool until the Service has moved', async () => {
     server.create(peer('router'));
     server.create(bgpAd);
