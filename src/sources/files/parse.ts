@@ -34,6 +34,12 @@ const yaml11Bool: ScalarTag = {
   resolve: (s) => TRUE_WORDS.includes(s),
 };
 
+// `kubectl apply -f` puts a Service or EndpointSlice written without metadata.namespace into the
+// "default" namespace (the guide's Service examples have none), so its key is "default/<name>" and
+// pools restricted to namespace "default" admit it. MetalLB's own kinds and Secrets keep no
+// namespace: they mean "MetalLB's namespace", whichever that is.
+const DEFAULT_NAMESPACED = new Set<keyof Snapshot>(['services', 'endpointSlices']);
+
 const SERVED_VERSIONS: Record<string, string[]> = {
   IPAddressPool: ['metallb.io/v1beta1'],
   BGPAdvertisement: ['metallb.io/v1beta1'],
@@ -127,6 +133,9 @@ function addObject(value: unknown, file: string, line: number, out: ParseResult)
     object = bgpPeerV1beta1ToV1beta2(value as unknown as BGPPeerV1beta1);
   } else if (list === 'secrets') {
     object = normaliseSecret(value as unknown as Secret);
+  }
+  if (DEFAULT_NAMESPACED.has(list) && object.metadata.namespace === undefined) {
+    object = { ...object, metadata: { ...object.metadata, namespace: 'default' } };
   }
   out.objects.push({ list, object, file, line });
 }
