@@ -1,5 +1,5 @@
 // `metallb-ts validate PATH...`: loads the objects and builds the configuration the way MetalLB would.
-// Exit 0 with a one-line summary when valid; exit 1 with one line per problem otherwise.
+// Exit 0 with a one-line summary on stdout when valid; exit 1 with one line per problem on stderr otherwise.
 import type { Command } from 'commander';
 import { loadPaths } from '../sources/files/load.js';
 import { buildConfig } from '../config/build.js';
@@ -72,8 +72,9 @@ export function register(program: Command): void {
         ignoreTransient: o.admission,
         warnings: o.warnings,
       });
-      // The findings are the command's output: stdout either way, so they can be piped.
-      for (const l of out.lines) process.stdout.write(`${l}\n`);
+      // Like allocate: the summary on stdout, problems on stderr (pipe with 2>&1 to grep them).
+      const stream = out.code === 0 ? process.stdout : process.stderr;
+      for (const l of out.lines) stream.write(`${l}\n`);
       process.exitCode = out.code;
     });
 }

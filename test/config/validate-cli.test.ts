@@ -1,14 +1,19 @@
-// `metallb-ts validate`: through the real commander program, capturing stdout and the exit code.
+// `metallb-ts validate`: through the real commander program, capturing stdout, stderr and the exit code.
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src/cli/main.js';
 
-async function run(...args: string[]): Promise<{ code: number; out: string[] }> {
+async function run(...args: string[]): Promise<{ code: number; out: string[]; err: string[] }> {
   const chunks: string[] = [];
+  const errChunks: string[] = [];
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => {
     chunks.push(String(c));
+    return true;
+  });
+  const errSpy = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => {
+    errChunks.push(String(c));
     return true;
   });
   process.exitCode = 0;
@@ -16,10 +21,12 @@ async function run(...args: string[]): Promise<{ code: number; out: string[] }> 
     await main(['node', 'metallb-ts', 'validate', ...args]);
   } finally {
     spy.mockRestore();
+    errSpy.mockRestore();
   }
   const code = Number(process.exitCode ?? 0);
   process.exitCode = 0;
-  return { code, out: chunks.join('').split('\n').filter((l) => l !== '') };
+  const lines = (c: string[]): string[] => c.join('').split('\n').filter((l) => l !== '');
+  return { code, out: lines(chunks), err: lines(errChunks) };
 }
 
 // The first call compiles the CLI's module graph under ts-jest: allow for a busy machine.
@@ -61,14 +68,15 @@ metadata: {name: broken
 
   test('the basic example is valid: exit 0 and a summary', async () => {
     const r = await run(join(process.cwd(), 'examples', 'basic'));
-    expect(r).toEqual({ code: 0, out: ['valid: 3 pools, 1 peer, 2 BGP advertisements, 1 L2 advertisement, 1 BFD profile, 1 community alias, 3 LoadBalancer services, 2 nodes'] });
+    expect(r).toEqual({ code: 0, err: [], out: ['valid: 3 pools, 1 peer, 2 BGP advertisements, 1 L2 advertisement, 1 BFD profile, 1 community alias, 3 LoadBalancer services, 2 nodes'] });
   });
 
   test('problems: exit 1, one line per problem, load errors first', async () => {
     const r = await run(join(dir, 'bad.yaml'));
     expect(r.code).toBe(1);
-    expect(r.out[0]).toMatch(/bad\.yaml:19: /);
-    expect(r.out.slice(1)).toEqual([
+    expect(r.out).toEqual([]);
+    expect(r.err[0]).toMatch(/bad\.yaml:19: /);
+    expect(r.err.slice(1)).toEqual([
       'BGPPeer/tor: spec.holdTime: invalid BGPPeer timers: invalid hold time "2s": must be 0 or >=3s',
       'IPAddressPool/b: spec.addresses[1]: invalid CIDR "192.0.2.9-192.0.2.1" in pool "b": invalid IP range "192.0.2.9-192.0.2.1": start IP "192.0.2.9" is after the end IP "192.0.2.1" (write 192.0.2.0/24 or 192.0.2.10-192.0.2.20)',
     ]);
@@ -77,6 +85,6 @@ metadata: {name: broken
   test('--namespace refuses MetalLB objects created elsewhere', async () => {
     const r = await run('--namespace', 'other-ns', join(process.cwd(), 'examples', 'basic', 'l2.yaml'));
     expect(r.code).toBe(1);
-    expect(r.out).toEqual(['L2Advertisement/reserved-l2: resource must be created in other-ns namespace (it is in metallb-system)']);
+    expect(r.err).toEqual(['L2Advertisement/reserved-l2: resource must be created in other-ns namespace (it is in metallb-system)']);
   });
 });
