@@ -114,6 +114,11 @@ export class FrrApplier {
     }
   }
 
+  /** 'applying' now, 'waiting' for the debounce window or a retry, or 'idle'. */
+  get state(): 'applying' | 'waiting' | 'idle' {
+    return this.running ? 'applying' : this.timer ? 'waiting' : 'idle';
+  }
+
   get lastApplied(): NodeBGPIntent | undefined {
     return this.applied;
   }

@@ -201,3 +201,27 @@ export function logLine(level: FRRLogLevel | ''): string {
 export function emptyModel(): FrrModel {
   return { hostname: '', logLevel: '', globals: [], debug: false, routers: [], prefixLists: [], routeMaps: [], bfdProfiles: [], extras: '' };
 }
+
+/** Well-known communities FRR 8.4 prints by name (measured: `set community 65535:65282` reads back as `no-advertise`). */
+export const WELL_KNOWN_COMMUNITIES: Record<string, string> = {
+  internet: '0:0',
+  'graceful-shutdown': '65535:0',
+  'accept-own': '65535:1',
+  'route-filter-translated-v4': '65535:2',
+  'route-filter-v4': '65535:3',
+  'route-filter-translated-v6': '65535:4',
+  'route-filter-v6': '65535:5',
+  'llgr-stale': '65535:6',
+  'no-llgr': '65535:7',
+  'accept-own-nexthop': '65535:8',
+  blackhole: '65535:666',
+  'no-export': '65535:65281',
+  'no-advertise': '65535:65282',
+  'local-AS': '65535:65283',
+  'no-peer': '65535:65284',
+};
+
+/** A `set community` value list with FRR's names turned back into numbers. */
+export function communityNumbers(value: string): string {
+  return value.split(' ').map((t) => WELL_KNOWN_COMMUNITIES[t] ?? t).join(' ');
+}

@@ -2,7 +2,7 @@
 // product does not manage are skipped. Objects come back in FRR's print order; canonicalModel() sorts
 // them like buildModel() does, so two models compare with a deep equality.
 import { compareNeighbors, sortPrefixTexts } from './build.js';
-import { DEBUG_LINES, GLOBAL_LINES, type AF, type BfdProfileModel, type FrrModel, type NeighborModel, type NeighborOption, type PrefixListModel, type RouteMapEntry, type RouteMapModel, type RouterModel } from './model.js';
+import { DEBUG_LINES, GLOBAL_LINES, communityNumbers, type AF, type BfdProfileModel, type FrrModel, type NeighborModel, type NeighborOption, type PrefixListModel, type RouteMapEntry, type RouteMapModel, type RouterModel } from './model.js';
 import type { FRRLogLevel } from '../../bgp/types.js';
 
 /** Option keys, longest first, so `timers connect` wins over `timers`. */
@@ -106,7 +106,7 @@ export function parseConfig(text: string): FrrModel {
       const mm = /^match (ip|ipv6) address prefix-list (\S+)$/.exec(t);
       if (mm) rmEntry.match = { family: mm[1] === 'ip' ? 4 : 6, list: mm[2] };
       else if (t === 'on-match next') rmEntry.onMatchNext = true;
-      else if (t.startsWith('set community ')) rmEntry.community = t.slice('set community '.length).replace(/ additive$/, '');
+      else if (t.startsWith('set community ')) rmEntry.community = communityNumbers(t.slice('set community '.length).replace(/ additive$/, ''));
       else if (t.startsWith('set large-community ')) rmEntry.largeCommunity = t.slice('set large-community '.length).replace(/ additive$/, '');
       else if (t.startsWith('set local-preference ')) rmEntry.localPref = Number(t.slice('set local-preference '.length));
       continue;

@@ -147,7 +147,11 @@ function parser(): (text: string) => ParsedPrefix | undefined {
   };
 }
 
-/** FRR's spelling of a community value (the config's text of a large one carries a "large:" marker). */
+/**
+ * The community value as rendered: numbers like upstream (FRR reads names and numbers alike); the
+ * config's text of a large community carries a "large:" marker FRR rejects. FRR prints well-known
+ * values by name; parse.ts and normalise.ts map them back (see WELL_KNOWN_COMMUNITIES).
+ */
 export function communityValue(c: AdvertisedPrefix['communities'][number]): string {
   return c.kind === 'large' ? `${c.global}:${c.local1}:${c.local2}` : `${c.high}:${c.low}`;
 }

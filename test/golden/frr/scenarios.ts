@@ -173,7 +173,7 @@ export const scenarios: Record<string, NodeBGPIntent> = {
             ad('192.0.2.10/32', { localPref: 200, communities: [std('65000:100'), large('64512:1:2')] }),
             ad('192.0.2.11/32', { localPref: 200, communities: [std('65000:100'), large('64512:1:2')] }),
             ad('198.51.100.130/32', { pool: 'pool2', localPref: 50 }),
-            ad('2001:db8:1::10/128', { pool: 'pool6', communities: [std('65000:300')] }),
+            ad('2001:db8:1::10/128', { pool: 'pool6', communities: [std('65000:300'), std('65535:65282')] }),
           ],
         }),
         // Same treatment, other neighbor: shares every list.
@@ -185,7 +185,7 @@ export const scenarios: Record<string, NodeBGPIntent> = {
             ad('192.0.2.10/32', { localPref: 200, communities: [std('65000:100'), large('64512:1:2')] }),
             ad('192.0.2.11/32', { localPref: 200, communities: [std('65000:100'), large('64512:1:2')] }),
             ad('198.51.100.130/32', { pool: 'pool2', localPref: 50 }),
-            ad('2001:db8:1::10/128', { pool: 'pool6', communities: [std('65000:300')] }),
+            ad('2001:db8:1::10/128', { pool: 'pool6', communities: [std('65000:300'), std('65535:65282')] }),
           ],
         }),
       ],
