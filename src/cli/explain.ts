@@ -5,7 +5,7 @@ import { allocateAll } from '../allocator/allocate-all.js';
 import { buildConfig } from '../config/build.js';
 import { formatConfigError } from '../config/types.js';
 import { loadPaths } from '../sources/files/load.js';
-import { explainService } from '../speaker/explain.js';
+import { explainService, mergeExplanations, type ExplainInput, type ServiceExplanation } from '../speaker/explain.js';
 import { formatExplanation } from '../speaker/explain-text.js';
 
 interface ExplainOptions {
@@ -43,20 +43,32 @@ export async function runExplain(paths: string[], opts: ExplainOptions, out: (s:
     return 1;
   }
   const built = buildConfig(loaded.snapshot);
-  if (!built.ok) {
-    err('the configuration is not valid, fix these first:\n');
-    for (const e of built.errors) err(`${formatConfigError(e)}\n`);
-    return 1;
+  let e: ServiceExplanation;
+  if (built.ok) {
+    const allocation = allocateAll(built.config, loaded.snapshot, { lbClass: opts.lbClass });
+    e = explainService({ config: built.config, snapshot: loaded.snapshot, service: opts.service, nodes: opts.node, allocation, options: explainOptions(opts) });
+  } else {
+    // Invalid somewhere: each speaker validates only what selects its node (upstream), so nodes whose
+    // own view is valid still answer; the controller allocates nothing new while the whole is invalid.
+    err('note: the configuration is not valid for every node (the controller allocates no new IPs until it is):\n');
+    for (const line of new Set(built.errors.map(formatConfigError))) err(`  ${line}\n`);
+    const nodes = opts.node ?? loaded.snapshot.nodes.map((n) => n.metadata.name).sort();
+    const parts: ServiceExplanation[] = [];
+    const invalid: string[] = [];
+    for (const node of nodes) {
+      const perNode = buildConfig(loaded.snapshot, { node });
+      if (!perNode.ok) {
+        invalid.push(`node ${node}: configuration invalid on this node, its speaker keeps its last valid one: ${[...new Set(perNode.errors.map(formatConfigError))].join('; ')}`);
+        continue;
+      }
+      parts.push(explainService({ config: perNode.config, snapshot: loaded.snapshot, service: opts.service, nodes: [node], options: explainOptions(opts) }));
+    }
+    e = mergeExplanations(opts.service, parts, invalid);
   }
-  const allocation = allocateAll(built.config, loaded.snapshot, { lbClass: opts.lbClass });
-  const e = explainService({
-    config: built.config,
-    snapshot: loaded.snapshot,
-    service: opts.service,
-    nodes: opts.node,
-    allocation,
-    options: { lbClass: opts.lbClass, ignoreExcludeLB: opts.ignoreExcludeLb },
-  });
   out(opts.json ? `${JSON.stringify(e, null, 2)}\n` : formatExplanation(e));
   return e.found ? 0 : 1;
+}
+
+function explainOptions(opts: ExplainOptions): ExplainInput['options'] {
+  return { lbClass: opts.lbClass, ignoreExcludeLB: opts.ignoreExcludeLb };
 }

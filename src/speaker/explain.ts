@@ -124,6 +124,35 @@ export function explainService(input: ExplainInput): ServiceExplanation {
 }
 
 /**
+ * One explanation from per-node ones (each node planned with its own validated configuration, when
+ * the cluster-wide one is invalid); `problems` are the nodes that could not be planned.
+ */
+export function mergeExplanations(service: string, parts: ServiceExplanation[], problems: string[]): ServiceExplanation {
+  const out: ServiceExplanation = { service, found: false, handled: false, ips: [], bgp: [], layer2: [], errors: [] };
+  for (const p of parts) {
+    out.found ||= p.found;
+    if (!p.handled) {
+      if (p.note) out.note = p.note;
+      continue;
+    }
+    out.handled = true;
+    if (!out.ips.length && p.ips.length) {
+      out.ips = p.ips;
+      if (p.ipSource) out.ipSource = p.ipSource;
+    }
+    for (const k of ['pool', 'allocationError', 'withdrawn', 'layer2Winner', 'layer2Order'] as const) {
+      if (p[k] !== undefined) Object.assign(out, { [k]: p[k] });
+    }
+    out.bgp.push(...p.bgp);
+    out.layer2.push(...p.layer2);
+    out.errors.push(...p.errors);
+  }
+  out.errors.push(...problems);
+  if (!out.handled && !out.note && problems.length) out.note = `no node could be planned: ${problems.join(' | ')}`;
+  return out;
+}
+
+/**
  * The snapshot reduced to what can change this Service's answer: its own decisions never depend on
  * other Services, and the attributes of its prefixes only on Services whose IPs fall inside them
  * (an aggregate shared with a neighbour). Keeps explain fast on clusters with thousands of Services.
