@@ -188,3 +188,16 @@ describe('VRF peer, unnumbered peer, dual-stack peer, community alias and large 
     expect(describeSent(sentTo(conf, r, '2001:db8::a'))).toEqual(['2001:db8:5::/128']);
   });
 });
+
+describe('overlapping advertisements (spec 4.1: communities of every matching advertisement, per-peer lists)', () => {
+  it('unions communities per prefix and peer, sends the aggregate only to its peer, leaves out the conflicting Service', async () => {
+    const r = await renderFrr([scenario('overlap')], 'node-a');
+    expect(r.code).toBe(0);
+    const conf = parseFrrText(r.out);
+    const main = router(conf);
+    // gold (203.0.113.10) has conflicting localPrefs: not announced, so not originated
+    expect(main.af[4].networks.sort()).toEqual(['203.0.113.0/24', '203.0.113.11/32']);
+    expect(describeSent(sentTo(conf, main, '192.0.2.1'))).toEqual(['203.0.113.0/24 c=4:4', '203.0.113.11/32 c=1:1']);
+    expect(describeSent(sentTo(conf, main, '192.0.2.2'))).toEqual(['203.0.113.11/32 c=1:1,2:2']);
+  });
+});
