@@ -141,6 +141,8 @@ async function stepSessions(c: Ctx): Promise<StepResult> {
     const ps = await bfdPeers(router);
     return nodes.every((ip) => ps.find((p) => p.peer === ip)?.status === 'up') ? ps : undefined;
   }, 20_000, 100);
+  detail(`$ vtysh -N ${router.pathspace} -c 'show bgp summary'`);
+  for (const l of (await router.vtysh(['show bgp summary'])).split('\n').filter((l) => /^(Neighbor|\d)/.test(l))) detail(`  ${l}`);
   for (const x of s.value) detail(`BGP ${x.neighbor}: ${x.state} (established ${x.established}, dropped ${x.dropped})`);
   for (const p of bfd.value) detail(`BFD ${p.peer}: ${p.status}`);
   c.sessionsBefore = s.value;
@@ -172,6 +174,8 @@ async function stepRoutes(c: Ctx): Promise<StepResult> {
   for (const p of w.value) detail(`  ${pathLine(p)}`);
   detail(`${api} (api, externalTrafficPolicy Local, endpoint on node-b only):`);
   for (const p of ap.value) detail(`  ${pathLine(p)}`);
+  detail(`$ vtysh -N ${router.pathspace} -c 'show bgp ipv4 unicast'`);
+  for (const l of (await router.vtysh(['show bgp ipv4 unicast'])).split('\n').filter((l) => /^\s*(Network|\*)/.test(l))) detail(`  ${l}`);
   const shopRoute = await paths(router, `${c.ips[SHOP]}/32`);
   detail(`${c.ips[SHOP]}/32 (shop, layer 2 pool): ${shopRoute.length === 0 ? 'not in BGP, as configured' : 'UNEXPECTED: in BGP'}`);
   const attrsOk = [...w.value, ...ap.value].every((p) => p.localPref === 150 && p.communities.includes('64512:100') && p.communities.includes('64512:200'));
