@@ -2,9 +2,10 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Command } from 'commander';
 import { podOwner, runController, type ControllerHandle } from '../roles/controller.js';
+import { ConversionCaSync } from '../roles/conversion-ca.js';
 import { loadKubeConfig } from '../sources/kube/client.js';
 import { resolveNamespace } from '../sources/kube/namespace.js';
-import { createLogger, parseLogLevel } from '../util/log.js';
+import { componentLogger, createLogger, parseLogLevel } from '../util/log.js';
 import { DEFAULT_CERT_DIR, runWebhook } from './webhook.js';
 
 export type WebhookMode = 'enabled' | 'disabled' | 'onlywebhook';
@@ -34,7 +35,7 @@ export function register(program: Command): void {
     .option('--health-probe-port <port>', 'port of /healthz and /readyz', '17472')
     .option('--webhook-mode <mode>', 'enabled (serve the admission webhooks too), disabled, or onlywebhook', 'enabled')
     .option('--webhook-port <port>', 'HTTPS port of the webhooks', '9443')
-    .option('--cert-dir <dir>', 'directory holding the webhook\'s tls.crt and tls.key', DEFAULT_CERT_DIR)
+    .option('--cert-dir <dir>', 'directory holding the webhook\'s tls.crt and tls.key (and ca.crt, copied into the BGPPeer CRD\'s conversion caBundle)', DEFAULT_CERT_DIR)
     .option('--kubeconfig <path>', 'kubeconfig file (default: in-cluster, else KUBECONFIG or ~/.kube/config)')
     .action(async (opts: ControllerFlags) => {
       try {
@@ -58,7 +59,11 @@ export async function startController(opts: ControllerFlags): Promise<Controller
   if (!['enabled', 'disabled', 'onlywebhook'].includes(mode)) throw new Error(`--webhook-mode "${mode}" is invalid: use enabled, disabled or onlywebhook`);
   if (mode === 'onlywebhook') {
     if (opts.kubeconfig) process.env.KUBECONFIG = opts.kubeconfig;
-    await runWebhook({ port: opts.webhookPort ?? '9443', certDir: opts.certDir ?? DEFAULT_CERT_DIR, namespace: opts.namespace, logLevel: opts.logLevel ?? 'info' });
+    const certDir = opts.certDir ?? DEFAULT_CERT_DIR;
+    await runWebhook({ port: opts.webhookPort ?? '9443', certDir, namespace: opts.namespace, logLevel: opts.logLevel ?? 'info' });
+    // The conversion webhook is served here too, so its CA goes into the BGPPeer CRD from here.
+    const logger = componentLogger(createLogger(parseLogLevel(opts.logLevel ?? 'info')), 'webhook.go');
+    await new ConversionCaSync({ kubeConfig: loadKubeConfig(), certDir, logger }).start();
     return undefined;
   }
   const logger = createLogger(parseLogLevel(opts.logLevel ?? 'info'));

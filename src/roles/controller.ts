@@ -2,7 +2,7 @@
 // Service status, conditions, events, pool status, ConfigurationState). Nothing is allocated before
 // every cache has synced and every existing assignment is loaded from Service status. Reconciles are
 // serialised; snapshots arriving during one coalesce into the next. Optionally serves the admission
-// webhooks in-process (--webhook-mode enabled).
+// webhooks in-process (--webhook-mode enabled) and keeps the BGPPeer conversion caBundle current.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { OwnerReference } from '../api/meta.js';
@@ -14,6 +14,7 @@ import type { RetryOptions } from '../status/kube-retry.js';
 import { componentLogger, type Logger } from '../util/log.js';
 import { WebhookServer } from '../webhook/server.js';
 import { ControllerReconciler } from './controller-reconciler.js';
+import { ConversionCaSync } from './conversion-ca.js';
 
 export interface ControllerOptions {
   kubeConfig: KubeConfig;
@@ -26,8 +27,11 @@ export interface ControllerOptions {
   /** /healthz, /readyz port; undefined = no server */
   healthPort?: number;
   healthHost?: string;
-  /** serve the admission webhooks in-process */
-  webhook?: { port: number; certDir: string; host?: string };
+  /**
+   * serve the admission webhooks in-process; the cert dir's ca.crt (when present) is also copied into
+   * the BGPPeer CRD's conversion caBundle, re-checked every caCheckMs (default 10 s)
+   */
+  webhook?: { port: number; certDir: string; host?: string; caCheckMs?: number };
   debounceMs?: number;
   retry?: RetryOptions;
   writeConcurrency?: number;
@@ -114,6 +118,7 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
 
   let webhook: WebhookServer | undefined;
   let webhookPort: number | undefined;
+  let caSync: ConversionCaSync | undefined;
   if (o.webhook) {
     webhook = new WebhookServer({
       namespace: o.namespace, certDir: o.webhook.certDir, logger: componentLogger(o.logger, 'webhook.go'),
@@ -123,6 +128,8 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
     });
     webhookPort = await webhook.listen(o.webhook.port, o.webhook.host);
     log.info({ op: 'startup', port: webhookPort }, 'webhook server listening');
+    caSync = new ConversionCaSync({ kubeConfig: o.kubeConfig, certDir: o.webhook.certDir, logger: log, checkMs: o.webhook.caCheckMs });
+    await caSync.start();
   }
   const metrics = o.metricsPort === undefined ? undefined : await startMetricsServer({ port: o.metricsPort, registry });
   const health = o.healthPort === undefined ? undefined : await startMetricsServer({ port: o.healthPort, host: o.healthHost, registry, ready: () => firstDone });
@@ -149,6 +156,7 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
       await source.stop();
       pending = undefined;
       await running;
+      await caSync?.stop();
       await webhook?.close();
       await metrics?.close();
       await health?.close();
