@@ -55,6 +55,24 @@ function namespaceProblems(s: Snapshot, ns: string): string[] {
   return out;
 }
 
+const HELP_AFTER = `
+What it checks:
+  The rules MetalLB applies in FRR mode when it loads its configuration: pool addresses and overlaps,
+  peers (ASNs, addresses, timers, passwords and their Secrets, BFD profile references), FRR's
+  one-router-per-VRF rules for peers sharing a node, BFD profile ranges, communities and aliases,
+  advertisements (aggregation lengths, local preferences, duplicates) and label selectors.
+
+Output:
+  valid: a one-line summary on stdout, exit 0.
+  invalid: one line per problem on stderr, exit 1, as
+    <Kind>/<name>: <field>: <MetalLB's message>: <what to change>
+  Load errors (unreadable files, malformed YAML) come first, as <file>:<line>: <message>.
+
+Examples:
+  metallb-ts validate ./manifests
+  metallb-ts validate metallb.yaml nodes.yaml --namespace metallb-system --node worker-1
+`;
+
 export function register(program: Command): void {
   program
     .command('validate')
@@ -64,6 +82,7 @@ export function register(program: Command): void {
     .option('--node <name>', "validate the speaker's view for this node (peers and BGP advertisements not selecting it are dropped)")
     .option('--admission', 'ignore references that may resolve later (Secrets, BFD profiles, community aliases), as the webhooks do')
     .option('--warnings', 'also print warnings when valid')
+    .addHelpText('after', HELP_AFTER)
     .action(async (paths: string[], o: { namespace?: string; node?: string; admission?: boolean; warnings?: boolean }) => {
       const loaded = await loadPaths(paths);
       const out = validateSnapshot(loaded.snapshot, loaded.errors, {

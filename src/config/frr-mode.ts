@@ -33,12 +33,16 @@ export function checkFRRPeersCompatible(peers: BGPPeer[], nodes: Node[], p: Prob
         );
       }
       if (identifier(a) === identifier(b) && once(j, 'duplicate')) {
-        r.error(`peer ${bn} already exists, FRR mode doesn't support duplicate BGPPeers selecting the same node (same as ${an})`, 'spec.peerAddress');
+        r.error(
+          `peer ${bn} already exists, FRR mode doesn't support duplicate BGPPeers selecting the same node (same as ${an}:` +
+            ` delete one of them, or give them disjoint nodeSelectors or different VRFs)`,
+          b.peerAddress ? 'spec.peerAddress' : 'spec.interface',
+        );
       }
       if (a.myASN !== b.myASN && (a.vrf ?? '') === (b.vrf ?? '') && once(j, 'myASN')) {
         r.error(
           `peer ${bn} has myAsn different from ${an}, in FRR mode peers selecting the same node must have the same myAsn within the same VRF` +
-            ` (${JSON.stringify(b.myASN)} vs ${JSON.stringify(a.myASN)})`,
+            ` (${JSON.stringify(b.myASN)} vs ${JSON.stringify(a.myASN)}: set the same spec.myASN, or give them disjoint nodeSelectors or different VRFs)`,
           'spec.myASN',
         );
       }

@@ -97,9 +97,16 @@ function buildPeer(peer: BGPPeer, inputs: PeerInputs, r: Reporter): PeerConfig |
     if (!found) {
       r.transient(`secret ref not found for peer config ${goQuote(ns)}/${goQuote(name)}: create Secret ${secretName} (type ${PASSWORD_SECRET.type})`, 'spec.passwordSecret');
     } else if (found.type !== PASSWORD_SECRET.type) {
-      r.error(`secret type mismatch on ${goQuote(found.metadata.namespace ?? '')}/${goQuote(found.metadata.name)}, type ${goQuote(PASSWORD_SECRET.type)} is expected `, 'spec.passwordSecret');
+      r.error(
+        `secret type mismatch on ${goQuote(found.metadata.namespace ?? '')}/${goQuote(found.metadata.name)}, type ${goQuote(PASSWORD_SECRET.type)} is expected` +
+          ` (recreate Secret ${found.metadata.name} with type: ${PASSWORD_SECRET.type})`,
+        'spec.passwordSecret',
+      );
     } else if (found.data?.[PASSWORD_SECRET.key] === undefined) {
-      r.error(`password not specified in the secret ${goQuote(found.metadata.namespace ?? '')}/${goQuote(found.metadata.name)}`, 'spec.passwordSecret');
+      r.error(
+        `password not specified in the secret ${goQuote(found.metadata.namespace ?? '')}/${goQuote(found.metadata.name)}: add the key password to Secret ${found.metadata.name}`,
+        'spec.passwordSecret',
+      );
     } else {
       secretPassword = Buffer.from(String(found.data[PASSWORD_SECRET.key]), 'base64').toString('utf8');
       if (/[\n\r]/.test(secretPassword)) r.error(`password secret for peer ${goQuote(ns)}/${goQuote(name)} contains invalid characters`, 'spec.passwordSecret');
