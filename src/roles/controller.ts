@@ -15,6 +15,7 @@ import { componentLogger, type Logger } from '../util/log.js';
 import { WebhookServer } from '../webhook/server.js';
 import { ControllerReconciler } from './controller-reconciler.js';
 import { ConversionCaSync } from './conversion-ca.js';
+import { LatestWins } from './latest-wins.js';
 
 export interface ControllerOptions {
   kubeConfig: KubeConfig;
@@ -66,55 +67,33 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
   const source = new KubeSource({ kubeConfig: o.kubeConfig, namespace: o.namespace, debounceMs: o.debounceMs, logger: componentLogger(o.logger, 'kube-source') });
   log.info({ version: '0.1.0', namespace: o.namespace, lbClass: o.lbClass ?? '' }, 'MetalLB-ts controller starting');
 
-  let running: Promise<void> | undefined;
-  let pending: Snapshot | undefined;
   let stopped = false;
   let retryTimer: NodeJS.Timeout | undefined;
   let retryMs = 1000;
-  let firstDone = false;
-  let resolveFirst!: () => void;
-  const firstPass = new Promise<void>((r) => (resolveFirst = r));
-  const pump = (): Promise<void> => {
-    if (running) return running;
-    running = (async () => {
-      while (pending) {
-        const snap = pending;
-        pending = undefined;
-        let failed = false;
-        try {
-          await reconciler.reconcile(snap);
-          failed = reconciler.lastPass.failures > 0;
-        } catch (err) {
-          failed = true;
-          log.error({ op: 'reconcile', error: (err as Error).message }, 'reconcile failed');
-        }
-        // Writes that failed after their retries are tried again with the newest view, with backoff
-        // (upstream requeues the same way); any change of the objects retries sooner.
-        if (failed && !stopped) {
-          if (!retryTimer) {
-            retryTimer = setTimeout(() => {
-              retryTimer = undefined;
-              if (!stopped && !pending) submit(source.snapshot());
-            }, retryMs);
-            retryMs = Math.min(retryMs * 2, 30_000);
-          }
-        } else if (!failed) {
-          retryMs = 1000;
-        }
-        if (!firstDone) {
-          firstDone = true;
-          resolveFirst();
-        }
+  const queue = new LatestWins<Snapshot>(async (snap) => {
+    let failed = false;
+    try {
+      await reconciler.reconcile(snap);
+      failed = reconciler.lastPass.failures > 0;
+    } catch (err) {
+      failed = true;
+      log.error({ op: 'reconcile', error: (err as Error).message }, 'reconcile failed');
+    }
+    // Writes that failed after their retries are tried again with the newest view, with backoff
+    // (upstream requeues the same way); any change of the objects retries sooner.
+    if (failed && !stopped) {
+      if (!retryTimer) {
+        retryTimer = setTimeout(() => {
+          retryTimer = undefined;
+          if (!stopped && !queue.waiting) submit(source.snapshot());
+        }, retryMs);
+        retryMs = Math.min(retryMs * 2, 30_000);
       }
-    })().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  const submit = (snap: Snapshot) => {
-    pending = snap;
-    void pump();
-  };
+    } else if (!failed) {
+      retryMs = 1000;
+    }
+  }, (err) => log.error({ op: 'reconcile', error: String(err) }, 'reconcile failed'));
+  const submit = (snap: Snapshot) => queue.submit(snap);
 
   let webhook: WebhookServer | undefined;
   let webhookPort: number | undefined;
@@ -132,7 +111,7 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
     await caSync.start();
   }
   const metrics = o.metricsPort === undefined ? undefined : await startMetricsServer({ port: o.metricsPort, registry });
-  const health = o.healthPort === undefined ? undefined : await startMetricsServer({ port: o.healthPort, host: o.healthHost, registry, ready: () => firstDone });
+  const health = o.healthPort === undefined ? undefined : await startMetricsServer({ port: o.healthPort, host: o.healthHost, registry, ready: () => queue.started });
 
   source.start();
   // Order matters (P7): every cache synced, then every existing assignment loaded, then allocation.
@@ -144,18 +123,14 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
   });
 
   return {
-    reconciler, source, registry, metricsPort: metrics?.port, healthPort: health?.port, webhookPort, firstPass,
-    async idle() {
-      await firstPass;
-      while (running || pending) await pump();
-    },
+    reconciler, source, registry, metricsPort: metrics?.port, healthPort: health?.port, webhookPort, firstPass: queue.firstPass,
+    idle: () => queue.idle(),
     async stop() {
       stopped = true;
       if (retryTimer) clearTimeout(retryTimer);
       source.removeAllListeners('change');
       await source.stop();
-      pending = undefined;
-      await running;
+      await queue.drain();
       await caSync?.stop();
       await webhook?.close();
       await metrics?.close();

@@ -31,6 +31,7 @@ import { EventRecorder, serviceTarget } from '../status/kube-events.js';
 import { reuseConnections } from '../status/kube-connections.js';
 import { WriteCounter, describeError, type RetryOptions } from '../status/kube-retry.js';
 import { componentLogger, type Logger, type LogLevel } from '../util/log.js';
+import { LatestWins } from './latest-wins.js';
 import { SpeakerLoop } from './speaker-loop.js';
 import { SpeakerPublisher, orphanedByConfig } from './speaker-status.js';
 
@@ -244,47 +245,19 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
   };
 
   const source = new KubeSource({ kubeConfig: o.kubeConfig, namespace: o.namespace, debounceMs: o.debounceMs, logger: componentLogger(o.logger, 'kube-source') });
-  let running: Promise<void> | undefined;
-  let pending: Snapshot | undefined;
-  let firstDone = false;
-  let resolveFirst!: () => void;
-  const firstPass = new Promise<void>((r) => (resolveFirst = r));
-  const pump = (): Promise<void> => {
-    if (running) return running;
-    running = (async () => {
-      while (pending) {
-        const snap = pending;
-        pending = undefined;
-        try {
-          await reconcile(snap);
-        } catch (err) {
-          log.error({ op: 'reconcile', error: (err as Error).message }, 'reconcile failed');
-        }
-        if (!firstDone) {
-          firstDone = true;
-          resolveFirst();
-        }
-      }
-    })().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  const submit = (snap: Snapshot) => {
-    pending = snap;
-    void pump();
-  };
+  const queue = new LatestWins<Snapshot>(reconcile, (err) => log.error({ op: 'reconcile', error: (err as Error).message }, 'reconcile failed'));
+  const submit = (snap: Snapshot) => queue.submit(snap);
   let retryTimer: NodeJS.Timeout | undefined;
   const retryLater = () => {
     if (retryTimer || stopped) return;
     retryTimer = setTimeout(() => {
       retryTimer = undefined;
-      if (!stopped && !pending) submit(source.snapshot());
+      if (!stopped && !queue.waiting) submit(source.snapshot());
     }, 1000);
   };
 
   const metrics = o.metricsPort === undefined ? undefined : await startMetricsServer({ port: o.metricsPort, registry });
-  const health = o.healthPort === undefined ? undefined : await startMetricsServer({ port: o.healthPort, host: '127.0.0.1', registry, ready: () => firstDone });
+  const health = o.healthPort === undefined ? undefined : await startMetricsServer({ port: o.healthPort, host: '127.0.0.1', registry, ready: () => queue.started });
   source.start();
   void source.synced.then(() => {
     source.on('change', submit);
@@ -292,10 +265,9 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
   });
 
   return {
-    loop, source, registry, writes, metricsPort: metrics?.port, healthPort: health?.port, firstPass,
+    loop, source, registry, writes, metricsPort: metrics?.port, healthPort: health?.port, firstPass: queue.firstPass,
     async idle() {
-      await firstPass;
-      while (running || pending) await pump();
+      await queue.idle();
       await publishing;
     },
     async stop() {
@@ -304,8 +276,7 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
       if (retryTimer) clearTimeout(retryTimer);
       source.removeAllListeners('change');
       await source.stop();
-      pending = undefined;
-      await running;
+      await queue.drain();
       await publishing;
       frr?.stop();
       ownAnnouncer?.stop();
