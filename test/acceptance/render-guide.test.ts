@@ -201,3 +201,18 @@ describe('overlapping advertisements (spec 4.1: communities of every matching ad
     expect(describeSent(sentTo(conf, main, '192.0.2.2'))).toEqual(['203.0.113.11/32 c=1:1,2:2']);
   });
 });
+
+describe('wire scenario (the one real-frr-check.mjs loads into FRR)', () => {
+  it('gives each router what the real FRR check saw arrive', async () => {
+    const r = await renderFrr([scenario('wire')], 'node-a');
+    expect(r.code).toBe(0);
+    const conf = parseFrrText(r.out);
+    const main = router(conf);
+    expect(main.neighbors.get('198.51.100.1')).toEqual(expect.arrayContaining(['remote-as 64513', 'password md5pass', 'timers 3 9']));
+    expect(main.neighbors.get('2001:db8::1')).toEqual(['remote-as 64513', 'disable-connected-check']);
+    const attrs = 'lp=150 c=65535:65282,7:7 lc=64512:1:2';
+    expect(describeSent(sentTo(conf, main, '198.51.100.1'))).toEqual(['203.0.113.4/30 c=9:9', `203.0.113.5/32 ${attrs}`]);
+    expect(describeSent(sentTo(conf, main, '2001:db8::1'))).toEqual(['2001:db8:5::/124 c=9:9', `2001:db8:5::5/128 ${attrs}`]);
+    expect(describeSent(sentTo(conf, main, '192.0.2.1'))).toEqual([`203.0.113.5/32 ${attrs}`]);
+  });
+});
