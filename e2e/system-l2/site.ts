@@ -152,15 +152,34 @@ export async function ensureBuilt(extraEntries: string[] = []): Promise<void> {
     }
     return t;
   };
-  const src = Math.max(...['src', 'e2e/lab', 'e2e/harness', 'e2e/system-l2', 'bench'].map((d) => newest(join(root, d))));
   const entries = ['src/cli/main.ts', 'e2e/lab/main.ts', ...extraEntries];
   const outs = entries.map((e) => join(root, 'dist', e.replace(/\.ts$/, '.js')));
-  if (outs.every((o) => existsSync(o) && statSync(o).mtimeMs >= src) && existsSync(join(root, 'native', 'build', 'Release', 'af_packet.node'))) return;
-  if (!existsSync(join(root, 'native', 'build', 'Release', 'af_packet.node'))) {
-    await execa('npx', ['node-gyp', 'rebuild', '--directory', 'native'], { cwd: root });
+  const addon = join(root, 'native', 'build', 'Release', 'af_packet.node');
+  const fresh = () => {
+    const src = Math.max(...['src', 'e2e/lab', 'e2e/harness', 'e2e/system-l2'].map((d) => newest(join(root, d))));
+    return outs.every((o) => existsSync(o) && statSync(o).mtimeMs >= src) && existsSync(addon);
+  };
+  if (fresh()) return;
+  // Suites run in parallel: one compiles while the others wait, so nobody loads a half-written file.
+  const lock = join(root, 'dist', '.system-l2-build.lock');
+  mkdirSync(join(root, 'dist'), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true }); // left by a killed run
+      await new Promise((r) => setTimeout(r, 250));
+    }
   }
-  // tsc emits even when another module has a type error; the run itself shows whether it works
-  await execa('npx', ['tsc', '--outDir', 'dist', '--rootDir', '.', '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
-    '--target', 'ES2022', '--strict', '--skipLibCheck', '--esModuleInterop', '--resolveJsonModule', '--types', 'node', '--sourceMap', ...entries], { cwd: root, reject: false });
+  try {
+    if (fresh()) return;
+    if (!existsSync(addon)) await execa('npx', ['node-gyp', 'rebuild', '--directory', 'native'], { cwd: root });
+    // tsc emits even when another module has a type error; the run itself shows whether it works
+    await execa('npx', ['tsc', '--outDir', 'dist', '--rootDir', '.', '--module', 'NodeNext', '--moduleResolution', 'NodeNext',
+      '--target', 'ES2022', '--strict', '--skipLibCheck', '--esModuleInterop', '--resolveJsonModule', '--types', 'node', '--sourceMap', ...entries], { cwd: root, reject: false });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
   for (const o of outs) if (!existsSync(o)) throw new Error(`${o} was not built: run npm run build`);
 }
