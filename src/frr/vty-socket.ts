@@ -10,7 +10,7 @@
 // (`show running-config`, `show daemons`) go through the vtysh process runner instead.
 // Like `vtysh -c`, a batch stops at the first failing command.
 import { createConnection, type Socket } from 'node:net';
-import { redact, Vtysh, VtyshError, type VtyshOptions, type VtyshRunner } from './vtysh.js';
+import { redact, rejections, Vtysh, VtyshError, type VtyshOptions, type VtyshRunner } from './vtysh.js';
 
 type Daemon = 'zebra' | 'bgpd' | 'bfdd' | 'staticd';
 const ALL: Daemon[] = ['zebra', 'bgpd', 'bfdd', 'staticd'];
@@ -161,7 +161,10 @@ export class VtySocketRunner implements VtyshRunner {
             entered.add(d);
           }
         }
-        await Promise.all(to.map((d) => this.exec(d, cmd)));
+        await Promise.all(to.map(async (d) => {
+          const refused = rejections(await this.exec(d, cmd));
+          if (refused.length > 0) throw new VtyshError(`${d} refused "${redact(cmd)}": ${redact(refused.join('; '))}`, redact(refused.join('\n')), 0);
+        }));
       }
     } finally {
       await Promise.all([...entered].map((d) => this.conns.get(d)!.run('end').catch(() => undefined)));

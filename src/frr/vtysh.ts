@@ -20,6 +20,20 @@ export function redact(text: string): string {
   return text.replace(/(password )\S+/g, '$1<retracted>');
 }
 
+/**
+ * FRR answers a configuration command it refuses with a "% ..." line but a success status (vtysh
+ * exits 0, the vty socket returns status 0), e.g. "% [BGP] Argument form is unsupported or
+ * malformed." Returns those lines, so a refused command is an apply error, not silently dropped.
+ */
+export function rejections(output: string): string[] {
+  return output.split('\n').map((l) => l.trim()).filter((l) => l.startsWith('% ') && !NOTICES.some((re) => re.test(l)));
+}
+
+/** "% " lines FRR prints while accepting the command: notices, not refusals. */
+const NOTICES: RegExp[] = [
+  /^% Echo mode works correctly for IPv4/, // bfdd, on `echo-mode` in a profile
+];
+
 export class VtyshError extends Error {
   constructor(
     message: string,
@@ -66,7 +80,9 @@ export class Vtysh implements VtyshRunner {
   /** Configuration commands in one vtysh process, after `configure terminal`. */
   async configure(commands: string[]): Promise<void> {
     if (commands.length === 0) return;
-    await this.run(['configure terminal', ...commands]);
+    const output = await this.run(['configure terminal', ...commands]);
+    const refused = rejections(output);
+    if (refused.length > 0) throw new VtyshError(`FRR refused configuration: ${redact(refused.join('; '))}`, redact(output), 0);
   }
 
   async show(command: string): Promise<string> {
