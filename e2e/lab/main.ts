@@ -373,6 +373,21 @@ async function cleanupKept(a: Args): Promise<void> {
   say(`removed ${namespaces.join(', ')}, ${pids.size} processes and ${a.workDir}`);
 }
 
+/** What a failed step leaves to look at: the router's sessions, each node's FRR view and recent warnings. */
+async function diagnostics(topo: LabTopology): Promise<void> {
+  const show = async (what: string, fn: () => Promise<string>) => {
+    const text = await fn().catch((e: Error) => `(${e.message})`);
+    detail(`-- ${what}`);
+    for (const l of text.split('\n').filter((x) => x.trim()).slice(-12)) detail(`   ${l.slice(0, 200)}`);
+  };
+  if (topo.router) await show(`vtysh -N ${topo.router.pathspace} -c 'show bgp summary'`, () => topo.router!.vtysh(['show bgp summary']));
+  for (const n of topo.nodes.values()) {
+    if (n.frr) await show(`vtysh -N ${n.frr.pathspace} -c 'show bgp summary'`, () => n.frr!.vtysh(['show bgp summary']));
+    await show(`${n.name} standalone: last warnings and errors (${n.stateDir}/standalone.log)`, async () =>
+      (n.proc?.logs ?? []).filter((l) => l.level === 'warn' || l.level === 'error').slice(-6).map((l) => JSON.stringify(l)).join('\n') || 'none');
+  }
+}
+
 /** With --keep, a node killed by the failover step comes back, so the lab is whole for exploring. */
 async function reviveForExploring(topo: LabTopology): Promise<void> {
   for (const n of topo.nodes.values()) {
@@ -466,6 +481,7 @@ async function main(): Promise<number> {
         failed = true;
         results.push({ step: name, ok: false, result: (e as Error).message.slice(0, 200), figure: '-' });
         say(`FAILED: ${(e as Error).message}`);
+        await diagnostics(topo);
       }
       if (failed) break;
     }
