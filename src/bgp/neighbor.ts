@@ -31,16 +31,40 @@ export function disableConnectedCheck(peer: PeerConfig): boolean {
   return peer.peerASN !== peer.myASN;
 }
 
+/** The session is iBGP: dynamic "internal", or the same ASN on both sides. */
+export function isIBGP(peer: PeerConfig): boolean {
+  if (peer.dynamicASN) return peer.dynamicASN === 'internal';
+  return peer.peerASN === peer.myASN;
+}
+
+/**
+ * Options FRR does not take on an iBGP session (measured on FRR 8.4): `ebgp-multihop` is dropped
+ * silently (iBGP is multi-hop anyway) and would read as drift forever; `local-as` is refused ("Local-AS
+ * allowed only for EBGP peers") and would fail the whole apply. The speaker leaves both out and says so.
+ */
+export function ibgpProblems(peer: PeerConfig): string[] {
+  if (!isIBGP(peer)) return [];
+  const out: string[] = [];
+  if (peer.localASN) {
+    out.push(
+      `BGPPeer/${peer.name}: spec.localASN ${peer.localASN} is ignored: FRR allows local-as only on eBGP sessions and this one is iBGP` +
+        ` (${peer.dynamicASN ? 'dynamicASN internal' : 'peerASN equals myASN'}); remove spec.localASN or correct the ASNs`,
+    );
+  }
+  return out;
+}
+
 export function neighborFromPeer(peer: PeerConfig): NeighborIntent {
+  const ibgp = isIBGP(peer);
   const n: NeighborIntent = {
     peerName: peer.name,
     id: neighborID(peer),
     remoteAS: remoteAS(peer),
-    localASN: peer.localASN,
+    localASN: ibgp ? 0 : peer.localASN,
     family: neighborFamily(peer),
     port: peer.port,
     password: peer.password,
-    ebgpMultiHop: peer.ebgpMultiHop,
+    ebgpMultiHop: peer.ebgpMultiHop && !ibgp,
     gracefulRestart: peer.enableGracefulRestart,
     bfdProfile: peer.bfdProfile,
     disableConnectedCheck: disableConnectedCheck(peer),

@@ -110,3 +110,38 @@ endpoints: [{ addresses: [10.0.0.5], nodeName: node-a }]
     expect(b.err).toMatch(/BGPPeer\/bad: .*ebgp-multihop/);
   });
 });
+
+describe('render frr: options FRR does not take on iBGP sessions (measured on FRR 8.4)', () => {
+  it('leaves out ebgp-multihop (FRR drops it silently) and local-as (FRR refuses it), saying so for local-as', async () => {
+    const dir = await folderWith(`
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: { name: p, namespace: metallb-system }
+spec: { addresses: [203.0.113.0/29] }
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: dyn-internal, namespace: metallb-system }
+spec: { peerAddress: 192.0.2.1, dynamicASN: internal, myASN: 64500, ebgpMultiHop: true }
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: same-asn, namespace: metallb-system }
+spec: { peerAddress: 192.0.2.2, peerASN: 64500, myASN: 64500, localASN: 64600 }
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: ebgp, namespace: metallb-system }
+spec: { peerAddress: 192.0.2.3, peerASN: 64600, myASN: 64500, localASN: 64600, ebgpMultiHop: true }
+`);
+    const r = await renderFrr([dir], 'n1');
+    expect(r.code).toBe(0);
+    const n = parseFrrText(r.out).routers[0].neighbors;
+    expect(n.get('192.0.2.1')).toEqual(['remote-as internal']);
+    expect(n.get('192.0.2.2')).toEqual(['remote-as 64500']);
+    expect(n.get('192.0.2.3')).toEqual(expect.arrayContaining(['remote-as 64600', 'local-as 64600 no-prepend replace-as']));
+    expect(n.get('192.0.2.3')?.some((o) => o.startsWith('ebgp-multihop'))).toBe(true);
+    expect(r.err).toMatch(/BGPPeer\/same-asn: spec\.localASN 64600 is ignored/);
+    expect(r.err).not.toMatch(/BGPPeer\/ebgp/);
+  });
+});

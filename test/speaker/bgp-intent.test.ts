@@ -74,15 +74,18 @@ describe('neighbors', () => {
 
   test('session attributes carried over', () => {
     const n = neighborFromPeer(peer('x', {
-      address: '2001:DB8::0001', peerASN: 0, dynamicASN: 'internal', holdTime: 90, keepaliveTime: 30, connectTime: 5,
-      password: 's3cret', bfdProfile: 'fast', ebgpMultiHop: false, enableGracefulRestart: true, localASN: 65000, port: 180,
+      address: '2001:DB8::0001', peerASN: 0, dynamicASN: 'external', holdTime: 90, keepaliveTime: 30, connectTime: 5,
+      password: 's3cret', bfdProfile: 'fast', ebgpMultiHop: true, enableGracefulRestart: true, localASN: 65000, port: 180,
       sourceAddress: '2001:db8::10',
     }));
     expect(n).toMatchObject({
-      id: '2001:db8::1', address: '2001:db8::1', remoteAS: 'internal', family: 'ipv6', holdTime: 90, keepaliveTime: 30,
+      id: '2001:db8::1', address: '2001:db8::1', remoteAS: 'external', family: 'ipv6', holdTime: 90, keepaliveTime: 30,
       connectTime: 5, password: 's3cret', bfdProfile: 'fast', gracefulRestart: true, localASN: 65000, port: 180,
-      sourceAddress: '2001:db8::10', disableConnectedCheck: false,
+      sourceAddress: '2001:db8::10', disableConnectedCheck: false, ebgpMultiHop: true,
     });
+    // FRR drops ebgp-multihop and refuses local-as on iBGP sessions: the intent leaves them out
+    const ibgp = neighborFromPeer(peer('z', { address: '192.0.2.9', peerASN: 0, dynamicASN: 'internal', ebgpMultiHop: true, localASN: 65000 }));
+    expect(ibgp).toMatchObject({ remoteAS: 'internal', ebgpMultiHop: false, localASN: 0 });
     expect(neighborFromPeer(peer('y', { peerASN: 65001 })).remoteAS).toBe('65001');
   });
 
