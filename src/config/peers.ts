@@ -62,8 +62,10 @@ function buildPeer(peer: BGPPeer, inputs: PeerInputs, r: Reporter): PeerConfig |
   const connect = durationField(spec, 'connectTime', r);
 
   // Upstream rules, in upstream's order.
-  if (myASN === 0 && spec.myASN !== undefined) r.error('missing local ASN: set spec.myASN (1-4294967295)', 'spec.myASN');
-  if (peerASN === 0 && dynamicASN === '') r.error('missing peer ASN and dynamicASN: set spec.peerASN or spec.dynamicASN', 'spec.peerASN');
+  // Only a literal 0: an out-of-range or mistyped value has already been reported by the schema check.
+  if (spec.myASN === 0) r.error('missing local ASN: set spec.myASN (1-4294967295)', 'spec.myASN');
+  const peerASNGiven = spec.peerASN !== undefined && spec.peerASN !== null && spec.peerASN !== 0;
+  if (!peerASNGiven && dynamicASN === '') r.error('missing peer ASN and dynamicASN: set spec.peerASN or spec.dynamicASN', 'spec.peerASN');
   if (peerASN !== 0 && dynamicASN !== '') r.error('both peer ASN and dynamicASN specified: keep only one', 'spec.dynamicASN');
   if (dynamicASN !== '' && dynamicASN !== 'internal' && dynamicASN !== 'external') {
     r.error(`invalid dynamicASN ${dynamicASN}: use "internal" or "external"`, 'spec.dynamicASN');

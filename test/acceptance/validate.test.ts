@@ -32,6 +32,7 @@ const cases: [string, Obj[], RegExp | undefined][] = [
   ['BFD echo, IPv4 only', [bfd('e', { echoMode: true }), peer('p', { ...P, bfdProfile: 'e' }), pool('v4', ['192.0.2.0/24']), bgpAdv('ad')], undefined],
   // 2.3 peers
   ['myASN 0', [peer('p', { ...P, myASN: 0 })], /^BGPPeer\/p: .*missing local ASN/],
+  ['myASN out of range: the schema error alone', [peer('p', { ...P, myASN: 4294967296 })], /^BGPPeer\/p: spec\.myASN: Invalid value: 4294967296: spec\.myASN in body should be less than or equal to 4294967295$/],
   ['no peer ASN', [peer('p', { myASN: 1, peerAddress: '192.0.2.1' })], /^BGPPeer\/p: .*missing peer ASN and dynamicASN/],
   ['peerASN and dynamicASN', [peer('p', { ...P, dynamicASN: 'external' })], /^BGPPeer\/p: .*both peer ASN and dynamicASN specified/],
   ['dynamicASN only', [peer('p', { myASN: 1, dynamicASN: 'external', peerAddress: '192.0.2.1' })], undefined],
@@ -108,6 +109,12 @@ describe('validate: one rule at a time', () => {
       expect(r.errors).toContainEqual(expect.stringMatching(error));
     }
   });
+});
+
+test('an out-of-range ASN is not also reported as missing', async () => {
+  const r = await runCli('validate', { 'p.yaml': yaml(peer('p', { ...P, myASN: 4294967296, peerASN: -1 })) });
+  expect(r.errors).toHaveLength(2);
+  expect(r.stderr).not.toMatch(/missing/);
 });
 
 describe('validate: guide examples', () => {
