@@ -20,7 +20,7 @@ import { FrrApplier, pidProbe } from '../frr/applier.js';
 import { registerFrrMetrics } from '../frr/read/metrics.js';
 import { Vtysh } from '../frr/vtysh.js';
 import { Announcer } from '../layer2/announcer/announcer.js';
-import { membersFromNodes, readSecretFile, UdpMembership, type MemberAddress, type MembershipSettings } from '../layer2/membership/index.js';
+import type { MemberAddress, MembershipSettings, UdpMembership } from '../layer2/membership/index.js';
 import { configMetrics } from '../metrics/product.js';
 import { startMetricsServer } from '../metrics/server.js';
 import type { NodePlan } from '../speaker/types.js';
@@ -31,6 +31,7 @@ import { EventRecorder, serviceTarget } from '../status/kube-events.js';
 import { reuseConnections } from '../status/kube-connections.js';
 import { WriteCounter, describeError, type RetryOptions } from '../status/kube-retry.js';
 import { componentLogger, type Logger, type LogLevel } from '../util/log.js';
+import { joinMembership, nodeMembers } from './join-membership.js';
 import { LatestWins } from './latest-wins.js';
 import { SpeakerLoop } from './speaker-loop.js';
 import { SpeakerPublisher, orphanedByConfig } from './speaker-status.js';
@@ -224,24 +225,14 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
       }
       members = podMembers ?? [];
     } else {
-      members = membersFromNodes(snap.nodes, ms.bindAddress?.includes(':') ? 6 : 4, ms.port);
+      members = nodeMembers(snap.nodes, ms);
     }
-    if (!membership) {
-      const bind = ms.bindAddress ?? members.find((m) => m.name === o.node)?.address;
-      if (!bind) {
-        log.error({ op: 'membership' }, `membership needs this node's address: pass --ml-bind-addr or give Node ${o.node} an InternalIP`);
-        return;
-      }
-      membership = await UdpMembership.start({
-        name: o.node, bindAddress: bind, port: ms.port, memberPort: ms.port,
-        key: await readSecretFile(ms.secretFile), timings: ms.timings, registry, logger: o.logger,
-      });
-      membership.onLiveChange((live, e) => {
-        log.info({ event: 'memberChanged', member: e.name, state: e.state, live: [...live].sort() }, 'membership changed');
-        loop.membershipChanged();
-      });
-    }
-    membership.setMembers(members);
+    membership ??= await joinMembership({
+      node: o.node, settings: ms, members, registry, logger: o.logger, log,
+      noAddressHint: `membership needs this node's address: pass --ml-bind-addr or give Node ${o.node} an InternalIP`,
+      onLiveChange: () => loop.membershipChanged(),
+    });
+    membership?.setMembers(members);
   };
 
   const source = new KubeSource({ kubeConfig: o.kubeConfig, namespace: o.namespace, debounceMs: o.debounceMs, logger: componentLogger(o.logger, 'kube-source') });

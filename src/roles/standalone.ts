@@ -13,13 +13,14 @@ import { FrrApplier, pidProbe } from '../frr/applier.js';
 import { registerFrrMetrics } from '../frr/read/metrics.js';
 import { Vtysh } from '../frr/vtysh.js';
 import { Announcer } from '../layer2/announcer/announcer.js';
-import { membersFromNodes, readSecretFile, UdpMembership, type MembershipSettings } from '../layer2/membership/index.js';
+import type { MembershipSettings, UdpMembership } from '../layer2/membership/index.js';
 import { allocatorMetrics, configMetrics } from '../metrics/product.js';
 import { startMetricsServer } from '../metrics/server.js';
 import { FilesSource } from '../sources/files/watch.js';
 import { StateFile } from '../status/state-file.js';
 import type { NodePlan } from '../speaker/types.js';
 import type { Logger, LogLevel } from '../util/log.js';
+import { joinMembership, nodeMembers } from './join-membership.js';
 import { allocateStandalone } from './standalone-allocation.js';
 import { SpeakerLoop } from './speaker-loop.js';
 
@@ -165,25 +166,13 @@ export async function runStandalone(o: StandaloneOptions): Promise<StandaloneHan
 
   const ensureMembership = async (snapshot: Snapshot) => {
     const ms = o.membership!;
-    const members = membersFromNodes(snapshot.nodes, ms.bindAddress?.includes(':') ? 6 : 4, ms.port);
-    if (!membership) {
-      const self = members.find((m) => m.name === o.node);
-      const bind = ms.bindAddress ?? self?.address;
-      if (!bind) {
-        log.error({ op: 'membership' }, `membership needs this node's address: add Node ${o.node} with an InternalIP to the configuration or pass --ml-bind-addr`);
-        return;
-      }
-      membership = await UdpMembership.start({
-        name: o.node, bindAddress: bind, port: ms.port, memberPort: ms.port,
-        key: await readSecretFile(ms.secretFile), timings: ms.timings, registry, logger: o.logger,
-      });
-      // Only changes of the live set matter to the election; suspicions refuted in time do not.
-      membership.onLiveChange((live, e) => {
-        log.info({ event: 'memberChanged', member: e.name, state: e.state, live: [...live].sort() }, 'membership changed');
-        loop.membershipChanged();
-      });
-    }
-    membership.setMembers(members);
+    const members = nodeMembers(snapshot.nodes, ms);
+    membership ??= await joinMembership({
+      node: o.node, settings: ms, members, registry, logger: o.logger, log,
+      noAddressHint: `membership needs this node's address: add Node ${o.node} with an InternalIP to the configuration or pass --ml-bind-addr`,
+      onLiveChange: () => loop.membershipChanged(),
+    });
+    membership?.setMembers(members);
   };
 
   // Serialise reconciles: a burst of file changes never runs two at once; the newest wins.
