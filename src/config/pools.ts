@@ -23,15 +23,19 @@ export interface ParsedPool {
 export function buildPools(pools: IPAddressPool[], namespaces: Namespace[], p: Problems): Map<string, ParsedPool> {
   const out = new Map<string, ParsedPool>();
   const seen = new OverlapIndex<string>();
+  // Names of every parsed pool, kept or not: a second pool1 is a duplicate even when the first was
+  // refused for overlapping, and is not compared with the first one's addresses as if it were the same pool.
+  const names = new Set<string>();
   for (const cr of pools) {
     const name = cr.metadata.name;
     const r = p.for('IPAddressPool', name);
     const parsed = parsePool(cr, namespaces, r);
     if (!parsed) continue;
-    if (out.has(name)) {
+    if (names.has(name)) {
       r.error(`duplicate definition of pool ${goQuote(name)}: pool names must be unique`);
       continue;
     }
+    names.add(name);
     // One line per address entry (a range may summarise into many CIDRs): its first clash.
     const reported = new Set<number>();
     for (const c of parsed.pool.cidrs) {

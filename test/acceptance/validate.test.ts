@@ -111,6 +111,14 @@ describe('validate: one rule at a time', () => {
   });
 });
 
+test('a pool defined twice is one duplicate line, even when the first copy overlaps another pool', async () => {
+  const r = await runCli('validate', { 'p.yaml': yaml(pool('a', ['192.0.2.0/24']), pool('b', ['192.0.2.0/28', '2001:db8::/64']), pool('b', ['192.0.2.0/28', '2001:db8::/64'])) });
+  expect(r.errors).toEqual([
+    expect.stringMatching(/^IPAddressPool\/b: spec\.addresses\[0\]: CIDR "192\.0\.2\.0\/28" in pool "b" overlaps with already defined CIDR "192\.0\.2\.0\/24" \(in pool a\)/),
+    'IPAddressPool/b: duplicate definition of pool "b": pool names must be unique',
+  ]);
+});
+
 test('an out-of-range ASN is not also reported as missing', async () => {
   const r = await runCli('validate', { 'p.yaml': yaml(peer('p', { ...P, myASN: 4294967296, peerASN: -1 })) });
   expect(r.errors).toHaveLength(2);
