@@ -5,7 +5,7 @@ import { compareIP, enclosingPrefix, formatPrefix, parsePrefix, type IP, type Pr
 import { anySelectorMatches } from '../api/selector.js';
 import type { BGPAdvertisementConfig, BGPCommunity, Config, Pool } from '../config/types.js';
 import { adMatchesService, adSelectsNode, adTargetsPeer } from './advertisements.js';
-import { ibgpProblems, neighborFromPeer } from './neighbor.js';
+import { ibgpProblems, neighborFromPeer, unusablePeer } from './neighbor.js';
 import type { AdvertisedPrefix, FRRLogLevel, NeighborIntent, NodeBGPIntent, PoolRange, RouterIntent } from './types.js';
 
 /** FRR's route-map `set community` carries at most this many communities per advertisement. */
@@ -80,6 +80,11 @@ export function buildNodeBGPIntent(input: BGPIntentInput): BGPIntentResult {
   const groups = new Map<string, AdGroup>();
   const peers = config.peers.filter((p) => anySelectorMatches(p.nodeSelectors, nodeLabels));
   for (const peer of peers) {
+    const unusable = unusablePeer(peer);
+    if (unusable) {
+      errors.push(unusable);
+      continue;
+    }
     const neighbor = neighborFromPeer(peer);
     errors.push(...ibgpProblems(peer));
     const groupKey = `${neighbor.family}|${usedAds.map((ad) => (adTargetsPeer(ad, peer.name) ? '1' : '0')).join('')}`;

@@ -54,6 +54,18 @@ export function ibgpProblems(peer: PeerConfig): string[] {
   return out;
 }
 
+/**
+ * A peer FRR cannot configure at all. FRR takes the MD5 password as one word: with whitespace in it the
+ * `neighbor ... password` line is refused and the apply fails. Leaving the session out is the safe
+ * choice (without the password the router would refuse it anyway, and the other peers keep working).
+ */
+export function unusablePeer(peer: PeerConfig): string | undefined {
+  if (/\s/.test(peer.password)) {
+    return `BGPPeer/${peer.name}: the password contains whitespace, which FRR cannot take (it reads the password as one word); session not configured: use a password without spaces`;
+  }
+  return undefined;
+}
+
 export function neighborFromPeer(peer: PeerConfig): NeighborIntent {
   const ibgp = isIBGP(peer);
   const n: NeighborIntent = {

@@ -145,3 +145,36 @@ spec: { peerAddress: 192.0.2.3, peerASN: 64600, myASN: 64500, localASN: 64600, e
     expect(r.err).not.toMatch(/BGPPeer\/ebgp/);
   });
 });
+
+describe('render frr: a password FRR cannot take', () => {
+  it('leaves that session out, keeps the others and names the peer', async () => {
+    const dir = await folderWith(`
+apiVersion: v1
+kind: Secret
+metadata: { name: spaced, namespace: metallb-system }
+type: kubernetes.io/basic-auth
+stringData: { password: "two words" }
+---
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: { name: p, namespace: metallb-system }
+spec: { addresses: [203.0.113.0/29] }
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: spaced, namespace: metallb-system }
+spec: { peerAddress: 192.0.2.1, peerASN: 64501, myASN: 64500, passwordSecret: { name: spaced, namespace: metallb-system } }
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: fine, namespace: metallb-system }
+spec: { peerAddress: 192.0.2.2, peerASN: 64501, myASN: 64500, password: "p@ss!word#1" }
+`);
+    const r = await renderFrr([dir], 'n1');
+    expect(r.code).toBe(0);
+    const n = parseFrrText(r.out).routers[0].neighbors;
+    expect([...n.keys()]).toEqual(['192.0.2.2']);
+    expect(n.get('192.0.2.2')).toContain('password p@ss!word#1');
+    expect(r.err).toMatch(/BGPPeer\/spaced: the password contains whitespace/);
+  });
+});
