@@ -236,3 +236,14 @@ describe('invalid configuration', () => {
     expect(r.errors).toEqual([expect.stringMatching(/^IPAddressPool\/b: .*CIDR "192.0.2.128\/25" in pool "b" overlaps with already defined CIDR "192.0.2.0\/24"/)]);
   });
 });
+
+describe('unreadable input', () => {
+  test('a document without apiVersion: exit 1, file:line on stderr, the fix names the right apiVersion for the kind', async () => {
+    const r = await runCli('allocate', { 'svc.yaml': 'kind: Service\nmetadata: {name: a}\nspec: {type: LoadBalancer}\n' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.errors).toEqual([expect.stringMatching(/svc\.yaml:1: Service has no apiVersion: add "apiVersion: v1"$/)]);
+    const p = await runCli('validate', { 'peer.yaml': 'kind: BGPPeer\nmetadata: {name: a}\n' });
+    expect(p.errors).toEqual([expect.stringMatching(/peer\.yaml:1: BGPPeer has no apiVersion: add "apiVersion: metallb.io\/v1beta2"$/)]);
+  });
+});

@@ -111,7 +111,7 @@ function addObject(value: unknown, file: string, line: number, out: ParseResult)
     return;
   }
   if (typeof value.apiVersion !== 'string' || value.apiVersion === '') {
-    out.errors.push(`${file}:${line}: ${value.kind} has no apiVersion: add "apiVersion:" (for example apiVersion: metallb.io/v1beta1)`);
+    out.errors.push(`${file}:${line}: ${value.kind} has no apiVersion: add "apiVersion: ${exampleVersion(value.kind)}"`);
     return;
   }
   const meta = value.metadata;
@@ -138,6 +138,14 @@ function addObject(value: unknown, file: string, line: number, out: ParseResult)
     object = { ...object, metadata: { ...object.metadata, namespace: 'default' } };
   }
   out.objects.push({ list, object, file, line });
+}
+
+/** The apiVersion to suggest for a kind: the one this reader knows it under, MetalLB's newest by default. */
+function exampleVersion(kind: string): string {
+  const served = SERVED_VERSIONS[kind];
+  if (served) return served[0];
+  const known = Object.keys(KNOWN).find((k) => k.endsWith(`/${kind}`));
+  return known ? known.slice(0, -kind.length - 1) : 'metallb.io/v1beta1';
 }
 
 /** stringData is write-only in Kubernetes: the API server merges it into data (base64), and so do we. */
