@@ -147,7 +147,16 @@ class PacketSocket : public Napi::ObjectWrap<PacketSocket> {
   static void OnReadable(uv_poll_t* handle, int status, int /*events*/) {
     auto* self = static_cast<PacketSocket*>(handle->data);
     if (self == nullptr || self->fd_ < 0) return;
-    if (status < 0) return;  // a transient poll error; the next readiness event retries
+    if (status < 0) {
+      // libuv stops the handle on a poll error, and a packet socket reports one (ENETDOWN) when its
+      // link goes down. Clear the socket's pending error and poll again, or no frame would ever be
+      // read after the link comes back. Reading SO_ERROR resets it, so this does not spin.
+      int err = 0;
+      socklen_t len = sizeof(err);
+      getsockopt(self->fd_, SOL_SOCKET, SO_ERROR, &err, &len);
+      uv_poll_start(handle, UV_READABLE, &PacketSocket::OnReadable);
+      return;
+    }
     self->Drain();
   }
 
