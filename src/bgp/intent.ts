@@ -5,7 +5,7 @@ import { compareIP, enclosingPrefix, formatPrefix, parsePrefix, type IP, type Pr
 import { anySelectorMatches } from '../api/selector.js';
 import type { BGPAdvertisementConfig, BGPCommunity, Config, Pool } from '../config/types.js';
 import { adMatchesService, adSelectsNode, adTargetsPeer } from './advertisements.js';
-import { ibgpProblems, neighborFromPeer, unusablePeer } from './neighbor.js';
+import { peerProblems, neighborFromPeer, unusablePeer } from './neighbor.js';
 import type { AdvertisedPrefix, FRRLogLevel, NeighborIntent, NodeBGPIntent, PoolRange, RouterIntent } from './types.js';
 
 /** FRR's route-map `set community` carries at most this many communities per advertisement. */
@@ -86,7 +86,7 @@ export function buildNodeBGPIntent(input: BGPIntentInput): BGPIntentResult {
       continue;
     }
     const neighbor = neighborFromPeer(peer);
-    errors.push(...ibgpProblems(peer));
+    errors.push(...peerProblems(peer));
     const groupKey = `${neighbor.family}|${usedAds.map((ad) => (adTargetsPeer(ad, peer.name) ? '1' : '0')).join('')}`;
     let group = groups.get(groupKey);
     if (!group) groups.set(groupKey, (group = advertisementsFor(items, neighbor.family, peer.name)));

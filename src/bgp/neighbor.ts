@@ -38,20 +38,28 @@ export function isIBGP(peer: PeerConfig): boolean {
 }
 
 /**
- * Options FRR does not take on an iBGP session (measured on FRR 8.4): `ebgp-multihop` is dropped
- * silently (iBGP is multi-hop anyway) and would read as drift forever; `local-as` is refused ("Local-AS
- * allowed only for EBGP peers") and would fail the whole apply. The speaker leaves both out and says so.
+ * Why FRR would refuse this peer's `local-as` (measured on FRR 8.4), or undefined when it takes it:
+ * only on eBGP sessions ("Local-AS allowed only for EBGP peers"), never equal to our own ASN ("Cannot
+ * have local-as same as BGP AS number") nor to the peer's ("AS specified for local as is the same as the
+ * remote as"). A refused line fails the whole apply, so the speaker leaves local-as out and says so.
  */
-export function ibgpProblems(peer: PeerConfig): string[] {
-  if (!isIBGP(peer)) return [];
-  const out: string[] = [];
-  if (peer.localASN) {
-    out.push(
-      `BGPPeer/${peer.name}: spec.localASN ${peer.localASN} is ignored: FRR allows local-as only on eBGP sessions and this one is iBGP` +
-        ` (${peer.dynamicASN ? 'dynamicASN internal' : 'peerASN equals myASN'}); remove spec.localASN or correct the ASNs`,
-    );
-  }
-  return out;
+export function localASNProblem(peer: PeerConfig): string | undefined {
+  if (!peer.localASN) return undefined;
+  let why: string | undefined;
+  if (isIBGP(peer)) why = `FRR allows local-as only on eBGP sessions and this one is iBGP (${peer.dynamicASN ? 'dynamicASN internal' : 'peerASN equals myASN'})`;
+  else if (peer.localASN === peer.myASN) why = 'it equals myASN, which FRR refuses';
+  else if (!peer.dynamicASN && peer.localASN === peer.peerASN) why = 'it equals peerASN, which FRR refuses';
+  return why && `BGPPeer/${peer.name}: spec.localASN ${peer.localASN} is ignored: ${why}; remove spec.localASN or correct the ASNs`;
+}
+
+/**
+ * Problems the speaker works around on this peer, as plan errors. `ebgp-multihop` on an iBGP session
+ * is dropped without a word: FRR ignores it silently (iBGP is multi-hop anyway), and keeping it would
+ * read as drift forever.
+ */
+export function peerProblems(peer: PeerConfig): string[] {
+  const p = localASNProblem(peer);
+  return p ? [p] : [];
 }
 
 /**
@@ -72,7 +80,7 @@ export function neighborFromPeer(peer: PeerConfig): NeighborIntent {
     peerName: peer.name,
     id: neighborID(peer),
     remoteAS: remoteAS(peer),
-    localASN: ibgp ? 0 : peer.localASN,
+    localASN: localASNProblem(peer) ? 0 : peer.localASN,
     family: neighborFamily(peer),
     port: peer.port,
     password: peer.password,

@@ -111,8 +111,8 @@ endpoints: [{ addresses: [10.0.0.5], nodeName: node-a }]
   });
 });
 
-describe('render frr: options FRR does not take on iBGP sessions (measured on FRR 8.4)', () => {
-  it('leaves out ebgp-multihop (FRR drops it silently) and local-as (FRR refuses it), saying so for local-as', async () => {
+describe('render frr: options FRR does not take (measured on FRR 8.4)', () => {
+  it('leaves out ebgp-multihop on iBGP (FRR drops it silently) and every local-as FRR refuses, saying so for local-as', async () => {
     const dir = await folderWith(`
 apiVersion: metallb.io/v1beta1
 kind: IPAddressPool
@@ -132,14 +132,28 @@ spec: { peerAddress: 192.0.2.2, peerASN: 64500, myASN: 64500, localASN: 64600 }
 apiVersion: metallb.io/v1beta2
 kind: BGPPeer
 metadata: { name: ebgp, namespace: metallb-system }
-spec: { peerAddress: 192.0.2.3, peerASN: 64600, myASN: 64500, localASN: 64600, ebgpMultiHop: true }
+spec: { peerAddress: 192.0.2.3, peerASN: 64600, myASN: 64500, localASN: 64700, ebgpMultiHop: true }
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: local-is-peer, namespace: metallb-system }
+spec: { peerAddress: 192.0.2.4, peerASN: 64600, myASN: 64500, localASN: 64600 }
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: { name: local-is-mine, namespace: metallb-system }
+spec: { peerAddress: 192.0.2.5, peerASN: 64600, myASN: 64500, localASN: 64500 }
 `);
     const r = await renderFrr([dir], 'n1');
     expect(r.code).toBe(0);
     const n = parseFrrText(r.out).routers[0].neighbors;
     expect(n.get('192.0.2.1')).toEqual(['remote-as internal']);
     expect(n.get('192.0.2.2')).toEqual(['remote-as 64500']);
-    expect(n.get('192.0.2.3')).toEqual(expect.arrayContaining(['remote-as 64600', 'local-as 64600 no-prepend replace-as']));
+    expect(n.get('192.0.2.3')).toEqual(expect.arrayContaining(['remote-as 64600', 'local-as 64700 no-prepend replace-as']));
+    expect(n.get('192.0.2.4')).toEqual(['remote-as 64600']);
+    expect(n.get('192.0.2.5')).toEqual(['remote-as 64600']);
+    expect(r.err).toMatch(/BGPPeer\/local-is-peer: spec\.localASN 64600 is ignored: it equals peerASN/);
+    expect(r.err).toMatch(/BGPPeer\/local-is-mine: spec\.localASN 64500 is ignored: it equals myASN/);
     expect(n.get('192.0.2.3')?.some((o) => o.startsWith('ebgp-multihop'))).toBe(true);
     expect(r.err).toMatch(/BGPPeer\/same-asn: spec\.localASN 64600 is ignored/);
     expect(r.err).not.toMatch(/BGPPeer\/ebgp/);
