@@ -247,3 +247,39 @@ describe('unreadable input', () => {
     expect(p.errors).toEqual([expect.stringMatching(/peer\.yaml:1: BGPPeer has no apiVersion: add "apiVersion: metallb.io\/v1beta2"$/)]);
   });
 });
+
+describe('Services that already hold addresses (a restarted controller)', () => {
+  const withStatus = (o: Record<string, unknown>, ...ips: string[]) => ({ ...o, status: { loadBalancer: { ingress: ips.map((ip) => ({ ip })) } } });
+  test('kept when still allowed, moved when outside every pool, taken twice, in another pool than requested, or not the requested IP', async () => {
+    const files = {
+      's.yaml': yaml(
+        pool('p', ['192.0.2.0/29']),
+        pool('q', ['198.51.100.0/30']),
+        service('a-new'),
+        withStatus(service('b-keeps'), '192.0.2.5'),
+        withStatus(service('c-outside'), '10.0.0.1'),
+        withStatus(service('d-wrong-pool', { annotations: { [POOL]: 'q' } }), '192.0.2.6'),
+        withStatus(service('e-other-request', { annotations: { [IPS]: '192.0.2.1' } }), '192.0.2.7'),
+        withStatus(service('f-same-as-b'), '192.0.2.5'),
+        withStatus(service('g-prefer-dual', { ipFamilyPolicy: 'PreferDualStack' }), '192.0.2.4'),
+      ),
+    };
+    expect(await allocate(files)).toEqual({
+      'default/a-new': { ips: ['192.0.2.3'], pool: 'p' },
+      'default/b-keeps': { ips: ['192.0.2.5'], pool: 'p' },
+      'default/c-outside': { ips: ['192.0.2.0'], pool: 'p' },
+      'default/d-wrong-pool': { ips: ['198.51.100.0'], pool: 'q' },
+      'default/e-other-request': { ips: ['192.0.2.1'], pool: 'p' },
+      'default/f-same-as-b': { ips: ['192.0.2.2'], pool: 'p' },
+      'default/g-prefer-dual': { ips: ['192.0.2.4'], pool: 'p' },
+    });
+    const detail = JSON.parse((await runCli('allocate', files, '--detail')).stdout) as Record<string, { events: { type: string; reason: string; message: string }[] }>;
+    expect(detail['default/c-outside'].events[0]).toEqual({
+      type: 'Normal',
+      reason: 'ClearAssignment',
+      message: 'current IP for "default/c-outside" not allowed by config, will attempt for new IP assignment: ["10.0.0.1"] is not allowed in config',
+    });
+    expect(detail['default/a-new'].events).toEqual([{ type: 'Normal', reason: 'IPAllocated', message: 'Assigned IP ["192.0.2.3"]' }]);
+    expect(detail['default/g-prefer-dual'].events[0]).toMatchObject({ reason: 'AdditionalAssignFailed', message: expect.stringMatching(/^cannot assign additional IP in PreferDualStack: /) });
+  });
+});
