@@ -8,7 +8,6 @@
 // the speaker then plans and publishes status exactly as with FRR and packet sockets, which is how
 // test/kube-roles checks ServiceBGPStatus without an FRR daemon.
 import { hostname as osHostname } from 'node:os';
-import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { OwnerReference } from '../api/meta.js';
@@ -16,10 +15,8 @@ import { objectKey } from '../api/meta.js';
 import type { Snapshot } from '../api/snapshot.js';
 import { buildConfig } from '../config/build.js';
 import { formatConfigError, type Config } from '../config/types.js';
-import { FrrApplier, pidProbe } from '../frr/applier.js';
-import { registerFrrMetrics } from '../frr/read/metrics.js';
-import { Vtysh } from '../frr/vtysh.js';
-import { Announcer } from '../layer2/announcer/announcer.js';
+import type { FrrApplier } from '../frr/applier.js';
+import type { Announcer } from '../layer2/announcer/announcer.js';
 import type { MemberAddress, MembershipSettings, UdpMembership } from '../layer2/membership/index.js';
 import { configMetrics } from '../metrics/product.js';
 import { startMetricsServer } from '../metrics/server.js';
@@ -31,6 +28,7 @@ import { EventRecorder, serviceTarget } from '../status/kube-events.js';
 import { reuseConnections } from '../status/kube-connections.js';
 import { WriteCounter, describeError, type RetryOptions } from '../status/kube-retry.js';
 import { componentLogger, type Logger, type LogLevel } from '../util/log.js';
+import { startAnnouncer, startFrr } from './data-planes.js';
 import { joinMembership, nodeMembers } from './join-membership.js';
 import { LatestWins } from './latest-wins.js';
 import { SpeakerLoop } from './speaker-loop.js';
@@ -89,29 +87,17 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
   let stopped = false;
   log.info({ version: '0.1.0', node: o.node, namespace: o.namespace, bgp: o.bgp, layer2: o.layer2 }, 'MetalLB-ts speaker starting');
 
-  let frr: FrrApplier | undefined;
-  let applier = o.bgp ? o.applier : undefined;
-  if (o.bgp && !applier) {
-    const vtysh = new Vtysh({ pathspace: o.vtyshPathspace ?? '' });
-    frr = new FrrApplier({
-      vtysh, configPath: o.frrConfigFile ?? '/etc/frr/frr.conf', stateProbe: pidProbe(join('/var/run/frr', o.vtyshPathspace ?? '')),
-      debounceMs: o.bgpDebounceMs, logger: componentLogger(o.logger, 'frr.go'), registry,
-    });
-    applier = frr;
-    registerFrrMetrics({ vtysh, registry, logger: componentLogger(o.logger, 'frr-metrics') });
-  }
-  let ownAnnouncer: Announcer | undefined;
-  let announcer = o.layer2 ? o.announcer : undefined;
-  if (o.layer2 && !announcer) {
-    ownAnnouncer = new Announcer({ registry, logger: componentLogger(o.logger, 'announcer.go'), excludePatterns: o.excludeInterfaces });
-    try {
-      await ownAnnouncer.start();
-      announcer = ownAnnouncer;
-    } catch (err) {
-      log.error({ op: 'startLayer2', error: (err as Error).message }, 'layer 2 disabled: the packet sockets could not be opened');
-      ownAnnouncer = undefined;
-    }
-  }
+  const frr = o.bgp && !o.applier
+    ? startFrr({
+        pathspace: o.vtyshPathspace ?? '', configPath: o.frrConfigFile ?? '/etc/frr/frr.conf', debounceMs: o.bgpDebounceMs, registry,
+        logger: componentLogger(o.logger, 'frr.go'), metricsLogger: componentLogger(o.logger, 'frr-metrics'),
+      })
+    : undefined;
+  const applier = o.bgp ? o.applier ?? frr : undefined;
+  const ownAnnouncer = o.layer2 && !o.announcer
+    ? await startAnnouncer({ registry, logger: componentLogger(o.logger, 'announcer.go'), excludePatterns: o.excludeInterfaces, log })
+    : undefined;
+  const announcer = o.layer2 ? o.announcer ?? ownAnnouncer : undefined;
 
   const events = new EventRecorder({ kubeConfig: o.kubeConfig, component: 'metallb-speaker', host: o.node, logger: o.logger, writes, retry: o.retry });
   const statusWriter = new AnnounceStatusWriter({ kubeConfig: o.kubeConfig, namespace: o.namespace, node: o.node, owner: o.owner, logger: o.logger, writes, retry: o.retry });

@@ -9,10 +9,6 @@ import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Snapshot } from '../api/snapshot.js';
 import { buildConfig } from '../config/build.js';
 import { formatConfigError, type Config } from '../config/types.js';
-import { FrrApplier, pidProbe } from '../frr/applier.js';
-import { registerFrrMetrics } from '../frr/read/metrics.js';
-import { Vtysh } from '../frr/vtysh.js';
-import { Announcer } from '../layer2/announcer/announcer.js';
 import type { MembershipSettings, UdpMembership } from '../layer2/membership/index.js';
 import { allocatorMetrics, configMetrics } from '../metrics/product.js';
 import { startMetricsServer } from '../metrics/server.js';
@@ -20,6 +16,7 @@ import { FilesSource } from '../sources/files/watch.js';
 import { StateFile } from '../status/state-file.js';
 import type { NodePlan } from '../speaker/types.js';
 import type { Logger, LogLevel } from '../util/log.js';
+import { startAnnouncer, startFrr } from './data-planes.js';
 import { joinMembership, nodeMembers } from './join-membership.js';
 import { allocateStandalone } from './standalone-allocation.js';
 import { SpeakerLoop } from './speaker-loop.js';
@@ -63,29 +60,15 @@ export async function runStandalone(o: StandaloneOptions): Promise<StandaloneHan
   log.info({ node: o.node, stateDir: o.stateDir, assignments: Object.keys(persisted).length, version: '0.1.0' }, 'MetalLB-ts standalone starting');
 
   // One vtysh edge for applying and for the metallb_bgp_*/metallb_bfd_* metrics read at scrape time.
-  const vtysh = o.bgp ? new Vtysh({ pathspace: o.vtyshPathspace }) : undefined;
-  if (vtysh) registerFrrMetrics({ vtysh, registry, logger: o.logger.child({ caller: 'frr-metrics' }) });
-  const applier = vtysh
-    ? new FrrApplier({
-        vtysh,
-        configPath: o.frrConfigFile ?? join('/etc/frr', o.vtyshPathspace, 'frr.conf'),
-        stateProbe: pidProbe(join('/var/run/frr', o.vtyshPathspace)),
-        debounceMs: o.debounceMs,
-        logger: o.logger.child({ caller: 'frr/applier.ts' }),
-        registry,
+  const applier = o.bgp
+    ? startFrr({
+        pathspace: o.vtyshPathspace, configPath: o.frrConfigFile ?? join('/etc/frr', o.vtyshPathspace, 'frr.conf'), debounceMs: o.debounceMs, registry,
+        logger: o.logger.child({ caller: 'frr/applier.ts' }), metricsLogger: o.logger.child({ caller: 'frr-metrics' }),
       })
     : undefined;
-
-  let announcer: Announcer | undefined;
-  if (o.layer2) {
-    announcer = new Announcer({ registry, logger: o.logger.child({ caller: 'layer2/announcer.ts' }), refreshIntervalMs: o.garpRefreshMs, excludePatterns: o.excludeInterfaces });
-    try {
-      await announcer.start();
-    } catch (err) {
-      log.error({ op: 'startLayer2', error: (err as Error).message }, 'layer 2 disabled: the packet sockets could not be opened');
-      announcer = undefined;
-    }
-  }
+  const announcer = o.layer2
+    ? await startAnnouncer({ registry, logger: o.logger.child({ caller: 'layer2/announcer.ts' }), refreshIntervalMs: o.garpRefreshMs, excludePatterns: o.excludeInterfaces, log })
+    : undefined;
 
   let membership: UdpMembership | undefined;
   const loop = new SpeakerLoop({
