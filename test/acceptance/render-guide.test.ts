@@ -5,7 +5,7 @@
 // pool-range prefix-lists instead of upstream's one entry per prefix per neighbor).
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { describeSent, parseFrrText, sentTo, type FrrText, type RouterText } from './frr-text.js';
-import { renderFrr, scenario } from './run.js';
+import { explain, renderFrr, scenario } from './run.js';
 
 function router(conf: FrrText, vrf = ''): RouterText {
   const r = conf.routers.find((x) => x.vrf === vrf);
@@ -214,5 +214,27 @@ describe('wire scenario (the one real-frr-check.mjs loads into FRR)', () => {
     expect(describeSent(sentTo(conf, main, '198.51.100.1'))).toEqual(['203.0.113.4/30 c=9:9', `203.0.113.5/32 ${attrs}`]);
     expect(describeSent(sentTo(conf, main, '2001:db8::1'))).toEqual(['2001:db8:5::/124 c=9:9', `2001:db8:5::5/128 ${attrs}`]);
     expect(describeSent(sentTo(conf, main, '192.0.2.1'))).toEqual([`203.0.113.5/32 ${attrs}`]);
+  });
+});
+
+describe('externalTrafficPolicy in the rendered networks (explain scenario)', () => {
+  it('originates a Local Service only where it has a serving endpoint, a Cluster one on every selected node', async () => {
+    const nets = async (node: string): Promise<string[]> => {
+      const r = await renderFrr([scenario('explain')], node);
+      expect(r.code).toBe(0);
+      return parseFrrText(r.out).routers.flatMap((x) => x.af[4].networks);
+    };
+    const [a, b, c] = [await nets('node-a'), await nets('node-b'), await nets('node-c')];
+    // default/local (Local, endpoint on node-b) and default/cluster (Cluster, endpoint on node-c)
+    const ex = await explain([scenario('explain')], 'default/local', true);
+    const localIP = (JSON.parse(ex.out) as { ips: string[] }).ips[0];
+    const cl = await explain([scenario('explain')], 'default/cluster', true);
+    const clusterIP = (JSON.parse(cl.out) as { ips: string[] }).ips[0];
+    expect(a).not.toContain(`${localIP}/32`);
+    expect(b).toContain(`${localIP}/32`);
+    expect(a).toContain(`${clusterIP}/32`);
+    expect(b).toContain(`${clusterIP}/32`);
+    // node-c is not selected by the advertisement's nodeSelectors: no networks at all
+    expect(c).toEqual([]);
   });
 });
