@@ -116,8 +116,10 @@ export function explainService(input: ExplainInput): ServiceExplanation {
     }
     out.bgp.push({ ...verdict(node, bgp), peers: bgp.announced ? peerAdvertisements(plan, input, snapshot, node) : [] });
     out.layer2.push({ ...verdict(node, l2), interfaces: l2.interfaces });
-    if (l2.candidates) out.layer2Order = l2.candidates;
-    out.layer2Winner = l2.winner;
+    // A node left out before the election (e.g. no L2Advertisement selects it) knows no order or
+    // winner: keep what the nodes that ran it found.
+    if (l2.candidates?.length) out.layer2Order = l2.candidates;
+    if (l2.winner) out.layer2Winner = l2.winner;
     out.errors.push(...plan.errors.map((e) => `node ${node}: ${e}`));
   }
   return out;

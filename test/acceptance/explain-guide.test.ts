@@ -152,3 +152,19 @@ endpoints: [{ addresses: [10.0.0.5], nodeName: node-a }]
     expect(text.out).toMatch(/problem: node node-b: configuration invalid/);
   });
 });
+
+describe('explain: layer 2 election summary', () => {
+  it('keeps the winner and the ranked order even when the last node planned is not selected by the advertisement', async () => {
+    const e = await ask('default/l2cluster');
+    const winner = specWinner(['node-a', 'node-b', 'node-c'], e.ips[0]);
+    expect(e.layer2Winner).toBe(winner);
+    expect(e.layer2Order?.map((o) => o.node)).toEqual(
+      ['node-a', 'node-b', 'node-c'].sort((a, b) => {
+        const h = (n: string): string => createHash('sha256').update(`${n}#${e.ips[0]}`).digest('hex');
+        return h(a) < h(b) ? -1 : 1;
+      }),
+    );
+    const text = (await explain([scenario('explain')], 'default/l2cluster')).out;
+    expect(text).toMatch(new RegExp(`election order: ${e.layer2Order?.map((o) => o.node).join(', ')}`));
+  });
+});
