@@ -143,7 +143,8 @@ export function mergeExplanations(service: string, parts: ServiceExplanation[], 
       if (p.ipSource) out.ipSource = p.ipSource;
     }
     for (const k of ['pool', 'allocationError', 'withdrawn', 'layer2Winner', 'layer2Order'] as const) {
-      if (p[k] !== undefined) Object.assign(out, { [k]: p[k] });
+      const v = p[k];
+      if (v !== undefined && !(Array.isArray(v) && v.length === 0)) Object.assign(out, { [k]: v });
     }
     out.bgp.push(...p.bgp);
     out.layer2.push(...p.layer2);
