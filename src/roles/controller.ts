@@ -4,10 +4,9 @@
 // serialised; snapshots arriving during one coalesce into the next. Optionally serves the admission
 // webhooks in-process (--webhook-mode enabled) and keeps the BGPPeer conversion caBundle current.
 import type { KubeConfig } from '@kubernetes/client-node';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { OwnerReference } from '../api/meta.js';
 import type { Snapshot } from '../api/snapshot.js';
-import { startMetricsServer } from '../metrics/server.js';
 import { KubeSource, admissionLister } from '../sources/kube/source.js';
 import { reuseConnections } from '../status/kube-connections.js';
 import type { RetryOptions } from '../status/kube-retry.js';
@@ -16,6 +15,7 @@ import { WebhookServer } from '../webhook/server.js';
 import { ControllerReconciler } from './controller-reconciler.js';
 import { ConversionCaSync } from './conversion-ca.js';
 import { LatestWins } from './latest-wins.js';
+import { roleRegistry, startRoleServers } from './role-servers.js';
 
 export interface ControllerOptions {
   kubeConfig: KubeConfig;
@@ -58,8 +58,7 @@ export interface ControllerHandle {
 export async function runController(o: ControllerOptions): Promise<ControllerHandle> {
   reuseConnections(o.kubeConfig);
   const log = componentLogger(o.logger, 'main.go');
-  const registry = o.registry ?? new Registry();
-  if (!o.registry) collectDefaultMetrics({ register: registry });
+  const registry = roleRegistry(o.registry);
   const reconciler = new ControllerReconciler({
     kubeConfig: o.kubeConfig, namespace: o.namespace, lbClass: o.lbClass, logger: componentLogger(o.logger, 'service_controller.go'),
     registry, retry: o.retry, writeConcurrency: o.writeConcurrency, announcedCondition: o.announcedCondition, owner: o.owner,
@@ -110,8 +109,7 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
     caSync = new ConversionCaSync({ kubeConfig: o.kubeConfig, certDir: o.webhook.certDir, logger: log, checkMs: o.webhook.caCheckMs });
     await caSync.start();
   }
-  const metrics = o.metricsPort === undefined ? undefined : await startMetricsServer({ port: o.metricsPort, registry });
-  const health = o.healthPort === undefined ? undefined : await startMetricsServer({ port: o.healthPort, host: o.healthHost, registry, ready: () => queue.started });
+  const servers = await startRoleServers({ registry, metricsPort: o.metricsPort, healthPort: o.healthPort, healthHost: o.healthHost, ready: () => queue.started });
 
   source.start();
   // Order matters (P7): every cache synced, then every existing assignment loaded, then allocation.
@@ -123,7 +121,7 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
   });
 
   return {
-    reconciler, source, registry, metricsPort: metrics?.port, healthPort: health?.port, webhookPort, firstPass: queue.firstPass,
+    reconciler, source, registry, metricsPort: servers.metricsPort, healthPort: servers.healthPort, webhookPort, firstPass: queue.firstPass,
     idle: () => queue.idle(),
     async stop() {
       stopped = true;
@@ -133,8 +131,7 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
       await queue.drain();
       await caSync?.stop();
       await webhook?.close();
-      await metrics?.close();
-      await health?.close();
+      await servers.close();
     },
   };
 }

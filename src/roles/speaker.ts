@@ -9,7 +9,7 @@
 // test/kube-roles checks ServiceBGPStatus without an FRR daemon.
 import { hostname as osHostname } from 'node:os';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Registry } from 'prom-client';
 import type { OwnerReference } from '../api/meta.js';
 import { objectKey } from '../api/meta.js';
 import type { Snapshot } from '../api/snapshot.js';
@@ -19,7 +19,6 @@ import type { FrrApplier } from '../frr/applier.js';
 import type { Announcer } from '../layer2/announcer/announcer.js';
 import type { MemberAddress, MembershipSettings, UdpMembership } from '../layer2/membership/index.js';
 import { configMetrics } from '../metrics/product.js';
-import { startMetricsServer } from '../metrics/server.js';
 import type { NodePlan } from '../speaker/types.js';
 import { KubeSource } from '../sources/kube/source.js';
 import { AnnounceStatusWriter } from '../status/kube-announce-status.js';
@@ -31,6 +30,7 @@ import { componentLogger, type Logger, type LogLevel } from '../util/log.js';
 import { startAnnouncer, startFrr } from './data-planes.js';
 import { joinMembership, nodeMembers } from './join-membership.js';
 import { LatestWins } from './latest-wins.js';
+import { roleRegistry, startRoleServers } from './role-servers.js';
 import { SpeakerLoop } from './speaker-loop.js';
 import { SpeakerPublisher, orphanedByConfig } from './speaker-status.js';
 
@@ -80,8 +80,7 @@ export interface SpeakerHandle {
 export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
   reuseConnections(o.kubeConfig);
   const log = componentLogger(o.logger, 'main.go');
-  const registry = o.registry ?? new Registry();
-  if (!o.registry) collectDefaultMetrics({ register: registry });
+  const registry = roleRegistry(o.registry);
   const cfgMetrics = configMetrics(registry);
   const writes = new WriteCounter();
   let stopped = false;
@@ -233,8 +232,7 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
     }, 1000);
   };
 
-  const metrics = o.metricsPort === undefined ? undefined : await startMetricsServer({ port: o.metricsPort, registry });
-  const health = o.healthPort === undefined ? undefined : await startMetricsServer({ port: o.healthPort, host: '127.0.0.1', registry, ready: () => queue.started });
+  const servers = await startRoleServers({ registry, metricsPort: o.metricsPort, healthPort: o.healthPort, healthHost: '127.0.0.1', ready: () => queue.started });
   source.start();
   void source.synced.then(() => {
     source.on('change', submit);
@@ -242,7 +240,7 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
   });
 
   return {
-    loop, source, registry, writes, metricsPort: metrics?.port, healthPort: health?.port, firstPass: queue.firstPass,
+    loop, source, registry, writes, metricsPort: servers.metricsPort, healthPort: servers.healthPort, firstPass: queue.firstPass,
     async idle() {
       await queue.idle();
       await publishing;
@@ -258,8 +256,7 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
       frr?.stop();
       ownAnnouncer?.stop();
       await membership?.close({ leave: true });
-      await metrics?.close();
-      await health?.close();
+      await servers.close();
     },
   };
 }

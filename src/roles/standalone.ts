@@ -5,7 +5,6 @@
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFile, mkdir, rename } from 'node:fs/promises';
-import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Snapshot } from '../api/snapshot.js';
 import { buildConfig } from '../config/build.js';
 import { formatConfigError, type Config } from '../config/types.js';
@@ -18,6 +17,7 @@ import type { NodePlan } from '../speaker/types.js';
 import type { Logger, LogLevel } from '../util/log.js';
 import { startAnnouncer, startFrr } from './data-planes.js';
 import { joinMembership, nodeMembers } from './join-membership.js';
+import { roleRegistry } from './role-servers.js';
 import { allocateStandalone } from './standalone-allocation.js';
 import { SpeakerLoop } from './speaker-loop.js';
 
@@ -51,8 +51,7 @@ export interface StandaloneHandle {
 
 export async function runStandalone(o: StandaloneOptions): Promise<StandaloneHandle> {
   const log = o.logger.child({ caller: 'standalone.ts' });
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
+  const registry = roleRegistry();
   const cfgMetrics = configMetrics(registry);
   const poolGauges = allocatorMetrics(registry);
   const state = new StateFile(o.stateDir);
