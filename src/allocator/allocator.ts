@@ -357,7 +357,7 @@ export class Allocator {
       return this.assign(req, existing.ips);
     }
     const pool = this.pools.get(poolName);
-    if (!pool) return fail('UnknownPool', `unknown pool ${goQuote(poolName)}`);
+    if (!pool) return fail('UnknownPool', `unknown pool ${goQuote(poolName)}`, this.unknownPoolDetail(poolName));
     if (!req.family) return fail('InvalidClusterIPs', req.familyError ?? 'unknown service IP family');
     if (!this.isCompatible(pool, req)) {
       return fail('PoolNotAllowed', `pool ${pool.name} not compatible for ip assignment`, this.whyIncompatible(pool, req));
@@ -366,6 +366,18 @@ export class Allocator {
     const ips = selectIPs(free, req.family, req.policy);
     if (!ips) return this.poolEmpty(pool, req.family);
     return this.assign(req, ips);
+  }
+
+  /**
+   * Upstream leaves the Service pending rather than taking an address from another pool (some guides
+   * say it falls back: it does not), so say which pools exist and what to change.
+   */
+  private unknownPoolDetail(poolName: string): string {
+    const names = [...this.pools.keys()].sort();
+    return (
+      `no IPAddressPool is named ${goQuote(poolName)} (pools: ${names.join(', ') || 'none'}); the Service stays without an address, ` +
+      'it does not fall back to other pools: fix the metallb.io/address-pool annotation or create the pool'
+    );
   }
 
   /**

@@ -283,3 +283,13 @@ describe('Services that already hold addresses (a restarted controller)', () => 
     expect(detail['default/g-prefer-dual'].events[0]).toMatchObject({ reason: 'AdditionalAssignFailed', message: expect.stringMatching(/^cannot assign additional IP in PreferDualStack: /) });
   });
 });
+
+describe('an address-pool annotation naming no pool', () => {
+  test('stays pending as upstream (no fallback to other pools, whatever guide 31.9.2 says); --detail says why and what to change', async () => {
+    const files = { 'u.yaml': yaml(pool('p', ['192.0.2.0/30']), pool('q', ['198.51.100.0/30']), service('a', { annotations: { 'metallb.universe.tf/address-pool': 'gold' } })) };
+    expect(await allocate(files)).toEqual({ 'default/a': { error: 'unknown pool "gold"' } });
+    const detail = JSON.parse((await runCli('allocate', files, '--detail')).stdout) as Record<string, { reason: string; detail: string }>;
+    expect(detail['default/a'].reason).toBe('UnknownPool');
+    expect(detail['default/a'].detail).toMatch(/no IPAddressPool is named "gold" \(pools: p, q\).*does not fall back.*fix the metallb\.io\/address-pool annotation or create the pool/);
+  });
+});
