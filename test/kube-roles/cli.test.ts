@@ -3,28 +3,19 @@
 import { afterAll, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { get } from 'node:http';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startController } from '../../src/cli/controller.js';
 import { startSpeaker } from '../../src/cli/speaker.js';
 import { FakeApiServer, writeKubeconfig } from '../apiserver/index.js';
-import { NS, pool, service, svcStatus, waitFor } from './helpers.js';
+import { NS, httpGet, pool, service, svcStatus, waitFor } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'cli-controller-'));
 const cleanup: Array<() => Promise<void>> = [];
 afterAll(async () => {
   for (const c of cleanup.reverse()) await c();
   rmSync(dir, { recursive: true, force: true });
-});
-
-const httpGet = (port: number, path: string) => new Promise<{ code: number; body: string }>((resolve, reject) => {
-  get({ host: '127.0.0.1', port, path }, (res) => {
-    let body = '';
-    res.on('data', (c: Buffer) => (body += c.toString()));
-    res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
-  }).on('error', reject);
 });
 
 it('allocates from the kubeconfig cluster, answers probes and serves the webhooks in-process', async () => {

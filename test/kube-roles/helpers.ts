@@ -1,4 +1,5 @@
 // Shared set-up of the role tests: objects for the stand-in API server, a log sink, waiting.
+import { get } from 'node:http';
 import { Writable } from 'node:stream';
 import { createLogger, type Logger } from '../../src/util/log.js';
 import type { FakeApiServer, Obj } from '../apiserver/index.js';
@@ -12,6 +13,15 @@ export async function waitFor(what: string, cond: () => boolean, ms = 6000): Pro
     await new Promise((r) => setTimeout(r, 15));
   }
 }
+
+/** GET http://127.0.0.1:port/path: status code and body (metrics and probe servers). */
+export const httpGet = (port: number, path: string) => new Promise<{ code: number; body: string }>((resolve, reject) => {
+  get({ host: '127.0.0.1', port, path }, (res) => {
+    let body = '';
+    res.on('data', (c: Buffer) => (body += c.toString()));
+    res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+  }).on('error', reject);
+});
 
 export function logSink(): { logger: Logger; lines: () => Array<Record<string, unknown>> } {
   const chunks: string[] = [];

@@ -1,16 +1,8 @@
 // The registry and HTTP servers the controller and speaker start (standalone uses the registry).
 import { expect, it } from '@jest/globals';
-import { get } from 'node:http';
 import { Registry } from 'prom-client';
 import { roleRegistry, startRoleServers } from '../../src/roles/role-servers.js';
-
-const httpGet = (port: number, path: string) => new Promise<{ code: number; body: string }>((resolve, reject) => {
-  get({ host: '127.0.0.1', port, path }, (res) => {
-    let body = '';
-    res.on('data', (c: Buffer) => (body += c.toString()));
-    res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
-  }).on('error', reject);
-});
+import { httpGet } from '../kube-roles/helpers.js';
 
 it('a role\'s own registry has the process metrics; a given one is used as it is', async () => {
   expect(await roleRegistry().metrics()).toMatch(/^process_cpu_user_seconds_total /m);

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { resolveTimings } from '../../src/layer2/membership/index.js';
 import { runStandalone, type StandaloneHandle } from '../../src/roles/standalone.js';
 import { createLogger } from '../../src/util/log.js';
+import { waitFor } from '../kube-roles/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'standalone-ml-'));
 const handles: StandaloneHandle[] = [];
@@ -16,14 +17,6 @@ afterAll(async () => {
   for (const h of handles) await h.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-const waitFor = async (what: string, cond: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
 
 const CONFIG = `
 apiVersion: metallb.io/v1beta1
@@ -85,13 +78,13 @@ it('membership from the folder\'s Nodes: one winner, and the other node takes ov
   await waitFor('agreement', () => {
     const [a, b] = [decision('n1'), decision('n2')];
     return a?.winner !== undefined && a.winner === b?.winner && a.announced !== b?.announced;
-  });
+  }, 10_000);
   const winner = decision('n1')!.winner!;
   const other = winner === 'n1' ? 'n2' : 'n1';
   expect(decision(winner)).toMatchObject({ announced: true, ips: ['192.0.2.10'] });
 
   await byNode[winner].stop();
   handles.splice(handles.indexOf(byNode[winner]), 1);
-  await waitFor('takeover', () => decision(other)?.announced === true);
+  await waitFor('takeover', () => decision(other)?.announced === true, 10_000);
   expect(decision(other)).toMatchObject({ winner: other, ips: ['192.0.2.10'] });
 });
