@@ -15,6 +15,10 @@ export interface ValidateOutput {
 export function validateSnapshot(snapshot: Snapshot, loadErrors: string[], opts: BuildOptions & { warnings?: boolean } = {}): ValidateOutput {
   const lines = [...loadErrors];
   if (opts.namespace !== undefined) lines.push(...namespaceProblems(snapshot, opts.namespace));
+  // Without the Node's labels no nodeSelector can be evaluated, so the speaker's view would be a guess.
+  if (opts.node !== undefined && !snapshot.nodes.some((n) => n.metadata.name === opts.node)) {
+    lines.push(`--node ${opts.node}: no Node named ${opts.node} in the objects read: add it (kubectl get node ${opts.node} -o yaml)`);
+  }
   const result = buildConfig(snapshot, opts);
   if (!result.ok) {
     lines.push(...result.errors.map(formatConfigError));

@@ -119,6 +119,15 @@ test('a pool defined twice is one duplicate line, even when the first copy overl
   ]);
 });
 
+test('--node drops what does not select the node; an unknown node is an error, not a guess', async () => {
+  const objects = yaml(...NODES, peer('bad', { ...P, holdTime: '2s', ...onRack('1') }));
+  expect((await runCli('validate', { 'o.yaml': objects }, '--node', 'n2')).code).toBe(0);
+  expect((await runCli('validate', { 'o.yaml': objects }, '--node', 'n1')).errors).toEqual([expect.stringMatching(/^BGPPeer\/bad: .*invalid hold time "2s"/)]);
+  const r = await runCli('validate', { 'o.yaml': objects }, '--node', 'n3');
+  expect(r.code).toBe(1);
+  expect(r.errors).toEqual(['--node n3: no Node named n3 in the objects read: add it (kubectl get node n3 -o yaml)']);
+});
+
 test('an out-of-range ASN is not also reported as missing', async () => {
   const r = await runCli('validate', { 'p.yaml': yaml(peer('p', { ...P, myASN: 4294967296, peerASN: -1 })) });
   expect(r.errors).toHaveLength(2);
