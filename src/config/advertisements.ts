@@ -9,7 +9,7 @@ import { DEFAULTS } from '../api/defaults.js';
 import type { Problems, Reporter } from './problems.js';
 import type { BGPAdvertisementConfig, BGPCommunity, L2AdvertisementConfig } from './types.js';
 import type { ParsedPool } from './pools.js';
-import { parseCommunity } from './community.js';
+import { COMMUNITY_FORMS, parseCommunity } from './community.js';
 import { goQuote } from './duration.js';
 import { intersects, selectedNodes } from './nodes.js';
 import { selectorInvalid, selectorListDuplicate, selectorShapeProblem } from './selectors.js';
@@ -127,7 +127,7 @@ function parseBGPAd(
     }
     const parsed = parseCommunity(c);
     if (parsed.ok) resolved.set(parsed.community.text, parsed.community);
-    else if (parsed.kind === 'value') r.error(`invalid community ${goQuote(c)} in BGP advertisement: ${parsed.error}`, `spec.communities[${i}]`);
+    else if (parsed.kind === 'value') r.error(`invalid community ${goQuote(c)} in BGP advertisement: ${parsed.error} (${COMMUNITY_FORMS})`, `spec.communities[${i}]`);
     // Not "A:B" nor "large:A:B:C": taken for the name of a Community alias that may appear later.
     else r.transient(`invalid community ${goQuote(c)} in BGP advertisement: ${parsed.error} (no Community alias has this name)`, `spec.communities[${i}]`);
   });

@@ -2,7 +2,7 @@
 import type { Community } from '../api/metallb.js';
 import type { Problems } from './problems.js';
 import type { BGPCommunity } from './types.js';
-import { parseCommunity } from './community.js';
+import { COMMUNITY_FORMS, parseCommunity } from './community.js';
 import { goQuote } from './duration.js';
 
 export function buildCommunityAliases(crs: Community[], p: Problems): Map<string, BGPCommunity> {
@@ -15,7 +15,7 @@ export function buildCommunityAliases(crs: Community[], p: Problems): Map<string
       if (typeof alias.name !== 'string' || alias.name === '') return r.error('Required value: every alias needs a name', `${field}.name`);
       if (typeof alias.value !== 'string') return r.error(`Required value: alias ${goQuote(alias.name)} needs a value such as "65535:65282"`, `${field}.value`);
       const parsed = parseCommunity(alias.value);
-      if (!parsed.ok) return r.error(`parsing community ${goQuote(alias.name)}: ${parsed.error}`, `${field}.value`);
+      if (!parsed.ok) return r.error(`parsing community ${goQuote(alias.name)}: ${parsed.error} (${COMMUNITY_FORMS})`, `${field}.value`);
       if (aliases.has(alias.name)) return r.error(`duplicate definition of community ${goQuote(alias.name)}: alias names are global across Community objects`, `${field}.name`);
       aliases.set(alias.name, parsed.community);
     });

@@ -46,3 +46,6 @@ function parseUint(s: string, bits: 16 | 32): number | string {
   if (v >= 1n << BigInt(bits)) return `strconv.ParseUint: parsing ${goQuote(s)}: value out of range`;
   return Number(v);
 }
+
+/** What to write instead, appended to community errors. */
+export const COMMUNITY_FORMS = 'write A:B with each part 0-65535, large:A:B:C with each part 0-4294967295, or the name of a Community alias';

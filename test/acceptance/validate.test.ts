@@ -71,6 +71,7 @@ const cases: [string, Obj[], RegExp | undefined][] = [
   ['bad service selector', [pool('a', ['192.0.2.0/24'], { serviceAllocation: { serviceSelectors: [{ matchExpressions: [{ key: 'a', operator: 'Bad', values: ['x'] }] }] } })], /^IPAddressPool\/a: .*invalid service label selector/],
   // 2.5 communities and advertisements
   ['community section out of range', [community('c', [{ name: 'a', value: '65536:1' }])], /^Community\/c: .*invalid community value: invalid section "65536" of community "65536:1"/],
+  ['community value in an ad says what to write', [pool('p', ['192.0.2.0/24']), bgpAdv('ad', { communities: ['a:b'] })], /^BGPAdvertisement\/ad: spec\.communities\[0\]: invalid community "a:b" in BGP advertisement: invalid community value: invalid section "a" of community "a:b".*\(write A:B with each part 0-65535, large:A:B:C/],
   ['bad large marker', [community('c', [{ name: 'a', value: 'larg:1:2:3' }])], /^Community\/c: .*invalid marker for large community/],
   ['three parts', [community('c', [{ name: 'a', value: '1:2:3' }])], /^Community\/c: .*invalid community format: 1:2:3/],
   ['duplicate alias across objects', [community('c', [{ name: 'a', value: '1:2' }]), community('d', [{ name: 'a', value: '1:3' }])], /^Community\/d: .*duplicate definition of community "a"/],
