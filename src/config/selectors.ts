@@ -92,7 +92,7 @@ export function selectorInvalid(sel: LabelSelector): string[] {
         if (values.length > 0) out.push(`values: Invalid value: [${values.join(',')}]: values set must be empty for exists and does not exist (key ${goQuote(String(e.key))})`);
         break;
       default:
-        out.push(`${goQuote(String(e.operator))} is not a valid label selector operator`);
+        out.push(`${goQuote(String(e.operator))} is not a valid label selector operator: use In, NotIn, Exists or DoesNotExist`);
     }
     out.push(...keyProblems(String(e.key ?? '')));
     for (const v of values) out.push(...valueProblems(String(e.key), String(v)));

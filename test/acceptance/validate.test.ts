@@ -68,7 +68,7 @@ const cases: [string, Obj[], RegExp | undefined][] = [
   ['adjacent ranges', [pool('a', ['192.0.2.0-192.0.2.9']), pool('b', ['192.0.2.10-192.0.2.20'])], undefined],
   ['duplicate pool name', [pool('a', ['192.0.2.0/24']), pool('a', ['198.51.100.0/24'])], /^IPAddressPool\/a: duplicate definition of pool "a"/],
   ['duplicate namespaces', [pool('a', ['192.0.2.0/24'], { serviceAllocation: { namespaces: ['x', 'x'] } })], /^IPAddressPool\/a: .*duplicate definition in namespaces field/],
-  ['bad service selector', [pool('a', ['192.0.2.0/24'], { serviceAllocation: { serviceSelectors: [{ matchExpressions: [{ key: 'a', operator: 'Bad', values: ['x'] }] }] } })], /^IPAddressPool\/a: .*invalid service label selector/],
+  ['bad service selector', [pool('a', ['192.0.2.0/24'], { serviceAllocation: { serviceSelectors: [{ matchExpressions: [{ key: 'a', operator: 'Bad', values: ['x'] }] }] } })], /^IPAddressPool\/a: .*invalid service label selector.*"Bad" is not a valid label selector operator: use In, NotIn, Exists or DoesNotExist/],
   // 2.5 communities and advertisements
   ['community section out of range', [community('c', [{ name: 'a', value: '65536:1' }])], /^Community\/c: .*invalid community value: invalid section "65536" of community "65536:1"/],
   ['community value in an ad says what to write', [pool('p', ['192.0.2.0/24']), bgpAdv('ad', { communities: ['a:b'] })], /^BGPAdvertisement\/ad: spec\.communities\[0\]: invalid community "a:b" in BGP advertisement: invalid community value: invalid section "a" of community "a:b".*\(write A:B with each part 0-65535, large:A:B:C/],
