@@ -34,6 +34,8 @@ export interface SpeakerLoopOptions {
   onPlan?: (plan: NodePlan) => void;
   /** an IP this node won for layer 2 started being skipped because none of its interfaces exists here */
   onAnnounceFailed?: (failure: AnnounceFailure) => void;
+  /** while IPs are skipped for missing interfaces, how often the interfaces are looked at again (default 10 s, the announcer's rescan) */
+  interfaceRecheckMs?: number;
 }
 
 export interface AnnounceFailure {
@@ -54,6 +56,7 @@ export class SpeakerLoop {
   private readonly electionMemo = new ElectionMemo();
   /** IPs skipped for missing interfaces at the last plan (warned once per episode, not per plan) */
   private failedL2 = new Set<string>();
+  private recheckTimer: NodeJS.Timeout | undefined;
   lastPlan: NodePlan | undefined;
 
   constructor(private readonly opts: SpeakerLoopOptions) {
@@ -115,7 +118,28 @@ export class SpeakerLoop {
       out.push({ ip: a.ip, interfaces: a.interfaces });
     }
     this.failedL2 = failed;
+    // An interface that appears later (the announcer rescans) must not wait for the next config change.
+    if (failed.size > 0 && !this.recheckTimer) {
+      this.recheckTimer = setInterval(() => this.recheckInterfaces(), this.opts.interfaceRecheckMs ?? 10_000);
+      this.recheckTimer.unref();
+    } else if (failed.size === 0) {
+      this.stopRecheck();
+    }
     return out;
+  }
+
+  private recheckInterfaces(): void {
+    if (this.lastPlan && this.opts.announcer) this.opts.announcer.setAnnouncements(this.announceable(this.lastPlan.l2));
+  }
+
+  private stopRecheck(): void {
+    if (this.recheckTimer) clearInterval(this.recheckTimer);
+    this.recheckTimer = undefined;
+  }
+
+  /** Stops the interface recheck (the role is shutting down). */
+  stop(): void {
+    this.stopRecheck();
   }
 
   /** Logs transitions and keeps metallb_speaker_announced in step with what is announced. */

@@ -53,6 +53,8 @@ export interface SpeakerOptions {
   frrConfigFile?: string;
   bgpDebounceMs?: number;
   membership?: MembershipSettings;
+  /** while a won layer 2 IP is skipped for missing interfaces, how often to look again (default 10 s) */
+  interfaceRecheckMs?: number;
   /** label selector of the speaker Pods (memberlist --ml-labels); unset: members are the Nodes */
   memberLabels?: string;
   metricsPort?: number;
@@ -136,6 +138,7 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
     logger: componentLogger(o.logger, 'main.go'), registry, applier, announcer,
     members: o.membership ? () => membership?.liveMembers() ?? new Set([o.node]) : undefined,
     onPlan: publish,
+    interfaceRecheckMs: o.interfaceRecheckMs,
     onAnnounceFailed: (f) => {
       const snap = snapshot;
       publishing = publishing.then(async () => {
@@ -253,6 +256,7 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
       await source.stop();
       await queue.drain();
       await publishing;
+      loop.stop();
       frr?.stop();
       ownAnnouncer?.stop();
       await membership?.close({ leave: true });

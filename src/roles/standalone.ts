@@ -177,6 +177,7 @@ export async function runStandalone(o: StandaloneOptions): Promise<StandaloneHan
     async stop() {
       await source.stop();
       await chain;
+      loop.stop();
       applier?.stop();
       announcer?.stop();
       await membership?.close({ leave: true });

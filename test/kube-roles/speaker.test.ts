@@ -130,8 +130,9 @@ describe('speaker role', () => {
     server.create(withIP('web', '192.0.2.7'));
     server.create(endpoints('web', 'n1', '10.0.0.9'));
     const announced: Record<string, unknown[]> = { n1: [], n2: [] };
+    const interfaces = ['eth1', 'lo'];
     for (const n of ['n1', 'n2']) {
-      await start(n, { layer2: true, announcer: { setAnnouncements: (l) => void (announced[n] = l), knownInterfaces: () => ['eth1', 'lo'] } });
+      await start(n, { layer2: true, interfaceRecheckMs: 20, announcer: { setAnnouncements: (l) => void (announced[n] = l), knownInterfaces: () => interfaces } });
     }
     const winner = speakers[0].loop.lastPlan!.decisions.find((d) => d.protocol === 'layer2')!.winner!;
     await waitFor('announceFailed event', () => events(server, 'web').some((e) => e.reason === 'announceFailed'));
@@ -142,11 +143,22 @@ describe('speaker role', () => {
     expect(announced).toEqual({ n1: [], n2: [] }); // the winner skipped the IP, the loser never had it
     expect(sink.lines().some((l) => l.level === 'warn' && l.ip === '192.0.2.7' && JSON.stringify(l.interfaces) === '["eth0"]')).toBe(true);
 
-    // The advertisement now names an interface the node has: the IP is announced, no second warning.
+    // eth0 appears on the node (the announcer's rescan): announced without any config change, no second warning.
+    interfaces.push('eth0');
+    await waitFor('announced on eth0', () => JSON.stringify(announced[winner]) === JSON.stringify([{ ip: '192.0.2.7', interfaces: ['eth0'] }]));
+
+    // eth0 goes away again, and the advertisement now names eth1 too, which exists: still announced,
+    // and no new warning was due.
+    interfaces.pop();
     server.update({ ...l2Ad(['eth0', 'eth1']) });
     await waitFor('announced on eth1', () => JSON.stringify(announced[winner]) === JSON.stringify([{ ip: '192.0.2.7', interfaces: ['eth0', 'eth1'] }]));
     for (const s of speakers) await s.idle();
-    expect(events(server, 'web').filter((e) => e.reason === 'announceFailed')).toHaveLength(1);
+    expect(events(server, 'web').filter((e) => e.reason === 'announceFailed').map((e) => e.count)).toEqual([1]);
+
+    // Back to eth0 only, which the node lacks: a new episode, a repeat of the Warning.
+    server.update({ ...l2Ad(['eth0']) });
+    await waitFor('skipped again', () => announced[winner].length === 0);
+    await waitFor('repeated event', () => events(server, 'web').find((e) => e.reason === 'announceFailed')?.count === 2);
   });
 
   it('refuses a config that leaves an announced IP without a pool until the Service has moved', async () => {
