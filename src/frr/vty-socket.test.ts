@@ -7,6 +7,7 @@ describe('routeCommands', () => {
   it('sends each command to the daemons that own it, blocks as a whole', () => {
     const r = routeCommands([
       'log stdout informational',
+      'bgp route-map delay-timer 1',
       'ip prefix-list L seq 1 permit 192.0.2.0/24 ge 32',
       'bfd', 'profile p', 'receive-interval 500', 'exit', 'exit',
       'route-map X-out permit 1', 'match ip address prefix-list L', 'on-match next', 'set local-preference 50', 'exit',
@@ -15,6 +16,7 @@ describe('routeCommands', () => {
     ]);
     expect(r).toEqual([
       { cmd: 'log stdout informational', to: ['zebra', 'bgpd', 'bfdd', 'staticd'] },
+      { cmd: 'bgp route-map delay-timer 1', to: ['bgpd'] },
       { cmd: 'ip prefix-list L seq 1 permit 192.0.2.0/24 ge 32', to: ['zebra', 'bgpd', 'bfdd'] },
       { cmd: 'bfd', to: ['bfdd'] },
       { cmd: 'profile p', to: ['bfdd'] },

@@ -88,6 +88,7 @@ function topLevelTargets(cmd: string, daemons: Daemon[]): Daemon[] | undefined {
   if (c.startsWith('ip prefix-list ') || c.startsWith('ipv6 prefix-list ')) return only('zebra', 'bgpd', 'bfdd');
   if (c === 'bfd') return only('bfdd');
   if (c.startsWith('log stdout') || c === 'log timestamp precision 3') return [...daemons];
+  if (c.startsWith('bgp route-map delay-timer')) return only('bgpd');
   if (c.startsWith('debug zebra ')) return only('zebra');
   if (c.startsWith('debug bgp ')) return only('bgpd');
   if (c.startsWith('debug bfd ')) return only('bfdd');

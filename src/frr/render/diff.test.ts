@@ -181,4 +181,19 @@ describe('diffModels', () => {
     expect(cmds[0]).toBe('log stdout informational');
     expect(cmds.filter((c) => c.startsWith('network '))).toHaveLength(4);
   });
+
+  it('sets the route-map delay on a fresh FRR before any route-map, and only then', () => {
+    const i = scenarios['localpref-communities'];
+    const cmds = diffIntents(undefined, i);
+    const delay = cmds.indexOf('bgp route-map delay-timer 1');
+    expect(delay).toBeGreaterThanOrEqual(0);
+    expect(delay).toBeLessThan(cmds.findIndex((c) => c.startsWith('route-map ')));
+    expect(diffIntents(i, i)).toEqual([]);
+  });
+
+  it('puts the route-map delay back when FRR lost it (bgpd restarted alone, or set to 5 by hand)', () => {
+    const i = withServices(2);
+    const have = parseConfig(render(i).replace('bgp route-map delay-timer 1\n', ''));
+    expect(diffModels(have, buildModel(i))).toEqual(['bgp route-map delay-timer 1']);
+  });
 });

@@ -2,9 +2,10 @@
 // another (to be run after `configure terminal`, in one vtysh process).
 //
 // Order matters, so commands come in phases:
-//   1. logging; 2. new or changed prefix-lists (before route-maps use them); 3. BFD profiles (before
-//   neighbors use them); 4. route-map entries, new values before stale lines are dropped (never a
-//   moment where an entry matches everything); 5. routers that go away; 6. routers: router lines,
+//   1. logging and global lines (the route-map delay before any route-map); 2. new or changed
+//   prefix-lists (before route-maps use them); 3. BFD profiles (before neighbors use them); 4. route-map
+//   entries, new values before stale lines are dropped (never a moment where an entry matches
+//   everything); 5. routers that go away; 6. routers: router lines,
 //   neighbors removed, neighbors added or changed one option at a time, then per address family the
 //   activations, route-maps and `network` lines; 7. route-map entries and route-maps no longer used;
 //   8. prefix-lists no longer used; 9. BFD profiles no longer used; 10. changed bgpextras text.
@@ -205,7 +206,7 @@ export function diffModels(prev: FrrModel, next: FrrModel, opts: DiffOptions = {
   const out: string[] = [];
   const keep = extrasNames(next.extras);
 
-  // 1. logging
+  // 1. logging and global lines
   if (prev.logLevel !== next.logLevel) out.push(logLine(next.logLevel));
   for (const l of next.globals) if (!prev.globals.includes(l)) out.push(l);
   for (const l of prev.globals) if (!next.globals.includes(l)) out.push(`no ${l}`);

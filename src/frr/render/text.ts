@@ -3,6 +3,7 @@
 import Handlebars from 'handlebars';
 import {
   DEBUG_LINES,
+  ROUTE_MAP_DELAY_LINE,
   bfdProfileLines,
   logLine,
   prefixListLine,
@@ -49,6 +50,7 @@ export function templateView(m: FrrModel): Record<string, unknown> {
   return {
     hostname: m.hostname,
     logLine: logLine(m.logLevel),
+    routeMapDelayLine: ROUTE_MAP_DELAY_LINE,
     debugLines: m.debug ? DEBUG_LINES : [],
     routers: m.routers.map(routerView),
     ipv4Lists: m.prefixLists.filter((l) => l.family === 4).flatMap((l) => l.entries.map((e) => prefixListLine(l, e))),
