@@ -1,11 +1,12 @@
-// A policy change (an advertisement's localPref or communities edited) reaches the router promptly.
+// A policy change (an advertisement's localPref or communities edited, a per-peer exception) reaches
+// the router promptly.
 // bgpd re-runs route-maps only when its route-map delay timer fires; at FRR's default of 5 s every such
 // edit reached the routers about 5 s late. The rendered config sets `bgp route-map delay-timer 1`
 // (src/frr/render/model.ts: 0 would mean "never"), so here, with a node FRR driven by the applier and an
 // iBGP router (iBGP so that localPref travels), each change must be visible on the router within 3 s:
 // a bound the 5 s default could not meet. No timing assertion: the test checks what the router holds.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { NodeBGPIntent } from '../../src/bgp/types.js';
+import type { AdvertisedPrefix, NodeBGPIntent } from '../../src/bgp/types.js';
 import type { BGPCommunity } from '../../src/config/types.js';
 import { FrrApplier, pidProbe } from '../../src/frr/applier.js';
 import { VtySocketRunner } from '../../src/frr/vty-socket.js';
@@ -17,6 +18,8 @@ const ASN = 64512;
 const NODE = '198.51.100.101';
 const ROUTER = '198.51.100.1';
 const PREFIX = '203.0.113.7/32';
+/** a second Service, for the per-peer exception */
+const OTHER = '203.0.113.9/32';
 /** shorter than FRR's default route-map delay (5 s): a change waiting for that timer misses it */
 const BOUND_MS = 3000;
 const DAEMONS: FrrDaemon[] = ['zebra', 'bgpd'];
@@ -29,8 +32,9 @@ let router: FrrInstance;
 let runner: VtySocketRunner;
 let applier: FrrApplier;
 
-function nodeIntent(localPref: number, communities: BGPCommunity[]): NodeBGPIntent {
-  const ad = { prefix: PREFIX, family: 4 as const, localPref, communities, pool: 'pool' };
+/** `exceptOther`: OTHER is announced by the node but not to this peer (BGPAdvertisement `peers`). */
+function nodeIntent(localPref: number, communities: BGPCommunity[], exceptOther = false): NodeBGPIntent {
+  const ad = (prefix: string): AdvertisedPrefix => ({ prefix, family: 4, localPref, communities, pool: 'pool' });
   return {
     hostname: 'node',
     logLevel: 'informational',
@@ -39,7 +43,7 @@ function nodeIntent(localPref: number, communities: BGPCommunity[]): NodeBGPInte
         asn: ASN,
         routerID: NODE,
         vrf: '',
-        prefixes: [PREFIX],
+        prefixes: [PREFIX, OTHER],
         poolRanges: [{ pool: 'pool', cidr: '203.0.113.0/24', family: 4, lengths: [32] }],
         neighbors: [
           {
@@ -55,7 +59,7 @@ function nodeIntent(localPref: number, communities: BGPCommunity[]): NodeBGPInte
             gracefulRestart: false,
             bfdProfile: '',
             disableConnectedCheck: false,
-            advertisements: [ad],
+            advertisements: exceptOther ? [ad(PREFIX)] : [ad(PREFIX), ad(OTHER)],
           },
         ],
       },
@@ -70,8 +74,8 @@ interface RouterPath {
   community?: { string: string };
 }
 
-async function routerPath(): Promise<RouterPath | undefined> {
-  const j = await router.json<{ paths?: RouterPath[] }>(`show bgp ipv4 unicast ${PREFIX} json`);
+async function routerPath(prefix = PREFIX): Promise<RouterPath | undefined> {
+  const j = await router.json<{ paths?: RouterPath[] }>(`show bgp ipv4 unicast ${prefix} json`);
   return j.paths?.[0];
 }
 
@@ -146,6 +150,16 @@ describe('policy changes reach the router without bgpd\'s 5 s route-map delay', 
     await apply(nodeIntent(200, [community(64512, 8)]));
     expect(applier.lastApply?.mode).toBe('incremental');
     expect((await pathWithin((p) => p?.community?.string === '64512:8'))?.community?.string).toBe('64512:8');
+  }, 30000);
+
+  it('a per-peer exception (a Service no longer for this peer) is withdrawn from the router within 3 s', async () => {
+    await settled('the router to hold community 64512:8', (p) => p?.community?.string === '64512:8');
+    expect(await routerPath(OTHER)).toBeDefined();
+    await apply(nodeIntent(200, [community(64512, 8)], true));
+    expect(applier.lastApply?.mode).toBe('incremental');
+    await waitUntil('the exception at the router', async () => (await routerPath(OTHER)) === undefined, BOUND_MS, 50).catch(() => undefined);
+    expect(await routerPath(OTHER)).toBeUndefined();
+    expect(await routerPath(PREFIX)).toBeDefined();
   }, 30000);
 
   it('a bgpd that lost the setting gets it back from the drift check, and changes stay prompt', async () => {
