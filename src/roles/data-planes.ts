@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Registry } from 'prom-client';
 import { FrrApplier, pidProbe } from '../frr/applier.js';
 import { registerFrrMetrics } from '../frr/read/metrics.js';
+import { VtySocketRunner } from '../frr/vty-socket.js';
 import { Vtysh } from '../frr/vtysh.js';
 import { Announcer, type AnnouncerOptions } from '../layer2/announcer/announcer.js';
 import type { Logger } from '../util/log.js';
@@ -23,10 +24,12 @@ export interface FrrPlaneOptions {
 }
 
 export function startFrr(o: FrrPlaneOptions): FrrApplier {
-  const vtysh = new Vtysh({ pathspace: o.pathspace });
-  registerFrrMetrics({ vtysh, registry: o.registry, logger: o.metricsLogger });
+  registerFrrMetrics({ vtysh: new Vtysh({ pathspace: o.pathspace }), registry: o.registry, logger: o.metricsLogger });
+  // Applies go over kept connections to the daemons' vty sockets (about 1 ms a command instead of a
+  // vtysh process per apply: bench/frr-apply.ts measured 70 ms vs 288 ms median change-to-router);
+  // the runner falls back to a vtysh process for what it cannot route.
   return new FrrApplier({
-    vtysh, configPath: o.configPath, stateProbe: pidProbe(join('/var/run/frr', o.pathspace)),
+    vtysh: new VtySocketRunner({ pathspace: o.pathspace }), configPath: o.configPath, stateProbe: pidProbe(join('/var/run/frr', o.pathspace)),
     debounceMs: o.debounceMs, logger: o.logger, registry: o.registry,
   });
 }
