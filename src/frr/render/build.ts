@@ -44,7 +44,10 @@ export function neighborOptions(n: NeighborIntent, routerASN: number): NeighborO
   if (wantsDisableConnectedCheck(n, routerASN)) o.push({ key: 'disable-connected-check', text: 'disable-connected-check' });
   if (n.sourceAddress) o.push({ key: 'update-source', text: `update-source ${n.sourceAddress}` });
   if (n.holdTime !== undefined && n.keepaliveTime !== undefined) {
-    o.push({ key: 'timers', text: `timers ${n.keepaliveTime} ${n.holdTime}` });
+    // FRR keeps at most a third of the hold time as keepalive (measured on 8.4: 5 10 -> 3 10,
+    // 30 30 -> 10 30, 2 5 -> 1 5, 0 0 stays), and prints that: render the same, or it reads as drift.
+    const keepalive = Math.min(n.keepaliveTime, Math.floor(n.holdTime / 3));
+    o.push({ key: 'timers', text: `timers ${keepalive} ${n.holdTime}` });
   }
   if (n.connectTime !== undefined) o.push({ key: 'timers connect', text: `timers connect ${n.connectTime}` });
   if (n.gracefulRestart) o.push({ key: 'graceful-restart', text: 'graceful-restart' });
