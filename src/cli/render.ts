@@ -15,6 +15,7 @@ interface RenderOptions {
   hostname?: string;
   logLevel: string;
   lbClass?: string;
+  canonical?: boolean;
 }
 
 export function register(program: Command): void {
@@ -27,6 +28,7 @@ export function register(program: Command): void {
     .option('--hostname <name>', 'FRR hostname line (default: the node name)')
     .option('--log-level <level>', "the speaker's --log-level, which sets FRR's log level", 'info')
     .option('--lb-class <class>', 'handle Services of this loadBalancerClass (default: only Services without a class)')
+    .option('--canonical', "print FRR's own form, without the values that equal FRR's defaults (port 179, BFD 300 ms, ...): what the speaker writes and compares with FRR's running config")
     .action(async (paths: string[], opts: RenderOptions) => {
       process.exitCode = await runRenderFrr(paths, opts, (s) => process.stdout.write(s), (s) => process.stderr.write(s));
     });
@@ -71,6 +73,6 @@ export async function runRenderFrr(paths: string[], opts: RenderOptions, out: (s
     lbClass: opts.lbClass,
   });
   for (const e of plan.errors) err(`${e}\n`);
-  out(render(plan.bgp));
+  out(render(plan.bgp, { explicit: !opts.canonical }));
   return 0;
 }

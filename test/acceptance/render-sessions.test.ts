@@ -51,7 +51,7 @@ describe('render frr: session details', () => {
     expect(text.trimEnd().endsWith('router bgp 64500\n bgp bestpath as-path multipath-relax')).toBe(true);
     expect(text).toMatch(/^hostname node-a$/m);
     let out = '';
-    await runRenderFrr([scenario('sessions')], { node: 'node-a', hostname: 'myhost', logLevel: 'info' }, (s) => (out += s), () => undefined);
+    await runRenderFrr([scenario('sessions')], { node: 'node-a', hostname: 'myhost', logLevel: 'info', canonical: true }, (s) => (out += s), () => undefined);
     expect(out).toMatch(/^hostname myhost$/m);
   });
 });

@@ -25,7 +25,9 @@ export async function folderWith(yaml: string): Promise<string> {
 export async function renderFrr(paths: string[], node: string, logLevel = 'info'): Promise<CliResult> {
   let out = '';
   let err = '';
-  const code = await runRenderFrr(paths, { node, logLevel }, (s) => (out += s), (s) => (err += s));
+  // FRR's canonical form (what the speaker applies and compares); the default output also prints
+  // user-set values equal to FRR's defaults, covered by test/cli/render-frr.test.ts.
+  const code = await runRenderFrr(paths, { node, logLevel, canonical: true }, (s) => (out += s), (s) => (err += s));
   return { code, out, err };
 }
 

@@ -57,6 +57,30 @@ describe('render frr', () => {
     expect(r.out).toMatch(/set local-preference 100/);
     expect(r.out).toMatch(/65535:65282/);
   });
+  it('prints user-set values equal to FRR defaults (as upstream does), or FRR\'s own form with --canonical', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'mtrender-'));
+    await writeFile(join(dir, 'objects.yaml'), objects.replace('password: s3cret', 'password: s3cret, bfdProfile: std') + `---
+apiVersion: metallb.io/v1beta1
+kind: BFDProfile
+metadata: { name: std, namespace: metallb-system }
+spec: { receiveInterval: 300, transmitInterval: 300, detectMultiplier: 3, passiveMode: true }
+`);
+    const outOf = async (canonical: boolean) => {
+      let out = '';
+      const code = await runRenderFrr([dir], { node: 'node-a', logLevel: 'debug', canonical }, (t) => (out += t), () => undefined);
+      expect(code).toBe(0);
+      return out;
+    };
+    const explicit = await outOf(false);
+    expect(explicit).toMatch(/^log stdout debugging$/m);
+    expect(explicit).toMatch(/neighbor 192\.0\.2\.1 port 179/);
+    expect(explicit).toMatch(/receive-interval 300/);
+    expect(explicit).toMatch(/detect-multiplier 3/);
+    const canonical = await outOf(true);
+    expect(canonical).toMatch(/^log stdout$/m);
+    expect(canonical).not.toMatch(/port 179|receive-interval 300/);
+    expect(canonical).toMatch(/passive-mode/);
+  });
   it('exits 1 naming the object when the configuration is invalid', async () => {
     const r = await run(`---
 apiVersion: metallb.io/v1beta1

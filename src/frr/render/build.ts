@@ -28,7 +28,7 @@ function wantsDisableConnectedCheck(n: NeighborIntent, routerASN: number): boole
 }
 
 /** The options of `neighbor <P> ...` in the order FRR 8.4 prints them. */
-export function neighborOptions(n: NeighborIntent, routerASN: number): NeighborOption[] {
+export function neighborOptions(n: NeighborIntent, routerASN: number, explicit = false): NeighborOption[] {
   const o: NeighborOption[] = [];
   o.push({ key: 'remote-as', text: `${n.iface ? 'interface ' : ''}remote-as ${n.remoteAS}` });
   if (n.localASN) o.push({ key: 'local-as', text: `local-as ${n.localASN} no-prepend replace-as` });
@@ -38,7 +38,7 @@ export function neighborOptions(n: NeighborIntent, routerASN: number): NeighborO
   }
   if (n.password) o.push({ key: 'password', text: `password ${n.password}` });
   // FRR hides the default port, so printing it would look like drift forever.
-  if (n.port && n.port !== DEFAULT_BGP_PORT) o.push({ key: 'port', text: `port ${n.port}` });
+  if (n.port && (explicit || n.port !== DEFAULT_BGP_PORT)) o.push({ key: 'port', text: `port ${n.port}` });
   // `ebgp-multihop` without a count means 255, and FRR prints the count.
   if (n.ebgpMultiHop) o.push({ key: 'ebgp-multihop', text: 'ebgp-multihop 255' });
   if (wantsDisableConnectedCheck(n, routerASN)) o.push({ key: 'disable-connected-check', text: 'disable-connected-check' });
@@ -54,11 +54,11 @@ export function neighborOptions(n: NeighborIntent, routerASN: number): NeighborO
   return o;
 }
 
-function neighborModel(n: NeighborIntent, routerASN: number): NeighborModel {
+function neighborModel(n: NeighborIntent, routerASN: number, explicit: boolean): NeighborModel {
   const name = n.iface || n.address || n.id;
   const af: NeighborModel['af'] = {};
   for (const fam of neighborFamilies(n)) af[fam] = { routeMapIn: routeMapInName(n), routeMapOut: routeMapOutName(n) };
-  return { name, iface: Boolean(n.iface), options: neighborOptions(n, routerASN), af };
+  return { name, iface: Boolean(n.iface), options: neighborOptions(n, routerASN, explicit), af };
 }
 
 /** FRR sorts neighbors: interface (unnumbered) ones first, then IPv4, then IPv6 by address value. */
@@ -90,7 +90,7 @@ export function sortPrefixTexts(texts: string[]): string[] {
   return keyed.map((k) => k.t);
 }
 
-function routerModel(r: RouterIntent): RouterModel {
+function routerModel(r: RouterIntent, explicit: boolean): RouterModel {
   const networks: Record<AF, string[]> = { 4: [], 6: [] };
   for (const p of r.prefixes) networks[p.includes(':') ? 6 : 4].push(p);
   networks[4] = sortPrefixTexts(networks[4]);
@@ -99,14 +99,14 @@ function routerModel(r: RouterIntent): RouterModel {
     asn: r.asn,
     vrf: r.vrf,
     lines: [...(r.routerID ? [`bgp router-id ${r.routerID}`] : []), ...ROUTER_FIXED_LINES],
-    neighbors: r.neighbors.map((n) => neighborModel(n, r.asn)).sort(compareNeighbors),
+    neighbors: r.neighbors.map((n) => neighborModel(n, r.asn, explicit)).sort(compareNeighbors),
     networks,
   };
 }
 
-/** Drops values equal to FRR's defaults: FRR would not print them. */
-export function bfdProfileModel(p: BFDProfileConfig): BfdProfileModel {
-  const keep = (v: number | undefined, def: number): number | undefined => (v === undefined || v === def ? undefined : v);
+/** Drops values equal to FRR's defaults (FRR would not print them), unless explicit. */
+export function bfdProfileModel(p: BFDProfileConfig, explicit = false): BfdProfileModel {
+  const keep = (v: number | undefined, def: number): number | undefined => (v === undefined || (!explicit && v === def) ? undefined : v);
   const m: BfdProfileModel = { name: p.name, passiveMode: Boolean(p.passiveMode), echoMode: Boolean(p.echoMode) };
   const set = <K extends keyof BfdProfileModel>(k: K, v: BfdProfileModel[K] | undefined): void => {
     if (v !== undefined) m[k] = v;
@@ -122,7 +122,8 @@ export function bfdProfileModel(p: BFDProfileConfig): BfdProfileModel {
 
 const byName = <T extends { name: string }>(a: T, b: T): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
-export function buildModel(intent: NodeBGPIntent): FrrModel {
+export function buildModel(intent: NodeBGPIntent, opts: { explicit?: boolean } = {}): FrrModel {
+  const explicit = opts.explicit === true;
   const lists = new Map<string, PrefixListModel>();
   const maps = new Map<string, RouteMapModel>();
   for (const r of intent.routers) {
@@ -130,19 +131,20 @@ export function buildModel(intent: NodeBGPIntent): FrrModel {
     for (const l of pol.prefixLists) lists.set(l.name, l);
     for (const m of pol.routeMaps) maps.set(m.name, m);
   }
-  const routers = intent.routers.map(routerModel).sort((a, b) => {
+  const routers = intent.routers.map((r) => routerModel(r, explicit)).sort((a, b) => {
     if (a.vrf !== b.vrf) return a.vrf === '' ? -1 : b.vrf === '' ? 1 : a.vrf < b.vrf ? -1 : 1;
     return a.asn - b.asn;
   });
   return {
     hostname: intent.hostname,
     logLevel: intent.logLevel,
+    ...(explicit ? { explicit } : {}),
     globals: [...GLOBAL_LINES],
     debug: intent.logLevel === 'debugging',
     routers,
     prefixLists: [...lists.values()].sort((a, b) => a.family - b.family || byName(a, b)),
     routeMaps: [...maps.values()].sort(byName),
-    bfdProfiles: intent.bfdProfiles.map(bfdProfileModel).sort(byName),
+    bfdProfiles: intent.bfdProfiles.map((p) => bfdProfileModel(p, explicit)).sort(byName),
     extras: intent.extras,
   };
 }

@@ -93,6 +93,12 @@ export interface BfdProfileModel {
 
 export interface FrrModel {
   hostname: string;
+  /**
+   * true: also print values the user set that equal FRR's defaults (port 179, BFD 300 ms, the
+   * debugging log level), as upstream's file shows them. For people (`render frr`); the applier,
+   * diff and drift check use the canonical form (false), which is what FRR itself prints.
+   */
+  explicit?: boolean;
   /** '' = no `log stdout` line (a fresh FRR) */
   logLevel: FRRLogLevel | '';
   /** global one-liners the product sets (GLOBAL_LINES) that FRR holds; always all of them when built */
@@ -206,8 +212,9 @@ export function bfdProfileLines(p: BfdProfileModel): string[] {
   return out;
 }
 
-export function logLine(level: FRRLogLevel | ''): string {
+export function logLine(level: FRRLogLevel | '', explicit = false): string {
   if (level === '') return 'no log stdout';
+  if (explicit) return `log stdout ${level}`;
   // stdout logs at debugging by default, and FRR hides the default level.
   return level === 'debugging' ? 'log stdout' : `log stdout ${level}`;
 }

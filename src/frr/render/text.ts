@@ -49,7 +49,7 @@ function routerView(r: RouterModel): RouterView {
 export function templateView(m: FrrModel): Record<string, unknown> {
   return {
     hostname: m.hostname,
-    logLine: logLine(m.logLevel),
+    logLine: logLine(m.logLevel, m.explicit),
     routeMapDelayLine: ROUTE_MAP_DELAY_LINE,
     debugLines: m.debug ? DEBUG_LINES : [],
     routers: m.routers.map(routerView),
