@@ -47,4 +47,28 @@ describe('FRR restart', () => {
     expect(bgpd).toContain('route-map 198.51.100.1-out permit 1');
     applier.stop();
   }, 60000);
+
+  it('is repaired without any new change when the applier watches FRR', async () => {
+    const frr = await startFrr(lab, { ns: await lab.addNamespace('rsw') });
+    const runner = new VtySocketRunner({ pathspace: frr.pathspace });
+    runners.push(runner);
+    const applier = new FrrApplier({ vtysh: runner, stateProbe: pidProbe(`/var/run/frr/${frr.pathspace}`), debounceMs: 1 });
+    applier.update(withServices(2));
+    await applier.idle();
+    applier.watch({ restartCheckMs: 200, driftCheckMs: 0 });
+
+    await frr.restart('bgpd');
+    // No update() after the restart: only the watch can bring the configuration back.
+    const deadline = Date.now() + 20_000;
+    let running = '';
+    while (Date.now() < deadline) {
+      running = await frr.runningConfig();
+      if (running.includes('network 192.0.2.2/32') && applier.state === 'idle') break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(running).toContain('router bgp');
+    expect(running).toContain('network 192.0.2.2/32');
+    expect(applier.lastApply?.mode).toBe('full');
+    applier.stop();
+  }, 60000);
 });

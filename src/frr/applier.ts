@@ -84,6 +84,7 @@ export class FrrApplier {
   private readonly retryBaseMs: number;
   private readonly retryMaxMs: number;
   private readonly stateProbe: () => Promise<string>;
+  private readonly watchTimers: NodeJS.Timeout[] = [];
   readonly metrics: ReturnType<typeof applierMetrics>;
   /** the error of the last attempt, undefined after a success */
   lastError: Error | undefined;
@@ -130,7 +131,36 @@ export class FrrApplier {
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Watches FRR between changes: every restartCheckMs reads the daemons' PIDs (a restarted FRR comes
+   * back empty and must be re-applied now, not at the next change), and every driftCheckMs compares
+   * the running configuration with the applied intent. Timers stop with stop().
+   */
+  watch(opts: { restartCheckMs?: number; driftCheckMs?: number } = {}): void {
+    const every = (ms: number, fn: () => Promise<unknown>) => {
+      const t = setInterval(() => {
+        if (this.stopped || this.running || this.timer) return;
+        fn().catch((err: Error) => this.opts.logger?.warn({ op: 'frr-watch', error: redact(err.message) }, 'FRR check failed'));
+      }, ms);
+      t.unref();
+      this.watchTimers.push(t);
+    };
+    every(opts.restartCheckMs ?? 2000, () => this.checkRestart());
+    if ((opts.driftCheckMs ?? 60_000) > 0) every(opts.driftCheckMs ?? 60_000, () => this.checkDrift());
+  }
+
+  /** True (and a full apply scheduled) when FRR's daemons changed since the last apply. */
+  async checkRestart(): Promise<boolean> {
+    if (this.probe === undefined || this.running) return false;
+    const probe = await this.stateProbe();
+    if (probe === this.probe) return false;
+    this.opts.logger?.info({ op: 'frr-apply', reason: 'frr-restarted' }, 'FRR restarted: applying the whole configuration again');
+    this.markUnknown();
+    return true;
+  }
+
   stop(): void {
+    for (const t of this.watchTimers.splice(0)) clearInterval(t);
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

@@ -28,10 +28,13 @@ export function startFrr(o: FrrPlaneOptions): FrrApplier {
   // Applies go over kept connections to the daemons' vty sockets (about 1 ms a command instead of a
   // vtysh process per apply: bench/frr-apply.ts measured 70 ms vs 288 ms median change-to-router);
   // the runner falls back to a vtysh process for what it cannot route.
-  return new FrrApplier({
+  const applier = new FrrApplier({
     vtysh: new VtySocketRunner({ pathspace: o.pathspace }), configPath: o.configPath, stateProbe: pidProbe(join('/var/run/frr', o.pathspace)),
     debounceMs: o.debounceMs, logger: o.logger, registry: o.registry,
   });
+  // A restarted FRR comes back with its small bootstrap config: notice it within seconds.
+  applier.watch();
+  return applier;
 }
 
 export interface Layer2PlaneOptions extends AnnouncerOptions {
