@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import type { ServiceExplanation } from '../../src/speaker/explain.js';
-import { explain, folderWith, scenario } from './run.js';
+import { explain, scenario } from './run.js';
 
 async function ask(service: string, folder = 'explain'): Promise<ServiceExplanation> {
   const r = await explain([scenario(folder)], service, true);
@@ -100,46 +100,7 @@ describe('explain: layer 2 election (guide 31.5.7, spec 7.1)', () => {
 
 describe('explain: a peer broken on one node (spec 11.1)', () => {
   it('answers for the other nodes and names the broken one', async () => {
-    const dir = await folderWith(`
-apiVersion: v1
-kind: Node
-metadata: { name: node-a, labels: { kubernetes.io/hostname: node-a } }
----
-apiVersion: v1
-kind: Node
-metadata: { name: node-b, labels: { kubernetes.io/hostname: node-b } }
----
-apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata: { name: p, namespace: metallb-system }
-spec: { addresses: [203.0.113.0/29] }
----
-apiVersion: metallb.io/v1beta2
-kind: BGPPeer
-metadata: { name: good, namespace: metallb-system }
-spec: { peerAddress: 192.0.2.1, peerASN: 64501, myASN: 64500 }
----
-apiVersion: metallb.io/v1beta2
-kind: BGPPeer
-metadata: { name: bad, namespace: metallb-system }
-spec: { peerAddress: 192.0.2.2, peerASN: 64500, myASN: 64500, ebgpMultiHop: true, nodeSelectors: [{ matchLabels: { kubernetes.io/hostname: node-b } }] }
----
-apiVersion: metallb.io/v1beta1
-kind: BGPAdvertisement
-metadata: { name: ad, namespace: metallb-system }
----
-apiVersion: v1
-kind: Service
-metadata: { name: s, namespace: default }
-spec: { type: LoadBalancer, ports: [{ port: 81, protocol: TCP }] }
-status: { loadBalancer: { ingress: [{ ip: 203.0.113.7 }] } }
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: { name: s-1, namespace: default, labels: { kubernetes.io/service-name: s } }
-addressType: IPv4
-endpoints: [{ addresses: [10.0.0.5], nodeName: node-a }]
-`);
+    const dir = scenario('peer-broken-on-node-b');
     const r = await explain([dir], 'default/s', true);
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/BGPPeer\/bad/);

@@ -57,48 +57,8 @@ describe('render frr: session details', () => {
 });
 
 describe('render frr: a peer broken on another node (spec 11.1)', () => {
-  const objects = `
-apiVersion: v1
-kind: Node
-metadata: { name: node-a, labels: { kubernetes.io/hostname: node-a } }
----
-apiVersion: v1
-kind: Node
-metadata: { name: node-b, labels: { kubernetes.io/hostname: node-b } }
----
-apiVersion: metallb.io/v1beta1
-kind: IPAddressPool
-metadata: { name: p, namespace: metallb-system }
-spec: { addresses: [203.0.113.0/29] }
----
-apiVersion: metallb.io/v1beta2
-kind: BGPPeer
-metadata: { name: good, namespace: metallb-system }
-spec: { peerAddress: 192.0.2.1, peerASN: 64501, myASN: 64500 }
----
-apiVersion: metallb.io/v1beta2
-kind: BGPPeer
-metadata: { name: bad, namespace: metallb-system }
-spec: { peerAddress: 192.0.2.2, peerASN: 64500, myASN: 64500, ebgpMultiHop: true, nodeSelectors: [{ matchLabels: { kubernetes.io/hostname: node-b } }] }
----
-apiVersion: metallb.io/v1beta1
-kind: BGPAdvertisement
-metadata: { name: ad, namespace: metallb-system }
----
-apiVersion: v1
-kind: Service
-metadata: { name: s, namespace: default }
-spec: { type: LoadBalancer, ports: [{ port: 81, protocol: TCP }] }
-status: { loadBalancer: { ingress: [{ ip: 203.0.113.7 }] } }
----
-apiVersion: discovery.k8s.io/v1
-kind: EndpointSlice
-metadata: { name: s-1, namespace: default, labels: { kubernetes.io/service-name: s } }
-addressType: IPv4
-endpoints: [{ addresses: [10.0.0.5], nodeName: node-a }]
-`;
   it('still renders the other nodes, with the problem as a note', async () => {
-    const dir = await folderWith(objects);
+    const dir = scenario('peer-broken-on-node-b');
     const a = await renderFrr([dir], 'node-a');
     expect(a.code).toBe(0);
     expect(a.out).toMatch(/^ neighbor 192\.0\.2\.1 remote-as 64501$/m);
