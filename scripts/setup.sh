@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_pkgs=()
-for p in frr frr-pythontools arping ndisc6 tcpdump iproute2 build-essential python3; do
+for p in frr frr-pythontools arping ndisc6 tcpdump iproute2 build-essential python3 curl; do
   dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then

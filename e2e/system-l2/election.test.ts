@@ -104,6 +104,9 @@ describe('layer 2 election seen from the client (mtsyse-*)', () => {
     const unauthenticated = async () => Number(/metallb_membership_dropped_packets_total\{reason="unauthenticated"\} (\d+)/.exec(await metrics())?.[1] ?? NaN);
     const before = await unauthenticated();
     expect(before).toBe(0);
+    // Only what follows the forged packet counts: a suspicion earlier in the run (a loaded CI machine
+    // can stall a process for longer than the fast detection timings) says nothing about the forgery.
+    const logsBefore = site.proc(other).logs.length;
     const file = join(site.workDir, 'forged.bin');
     writeFileSync(file, forged);
     // sent from the client, as any host on the LAN could
@@ -114,7 +117,7 @@ describe('layer 2 election seen from the client (mtsyse-*)', () => {
     // Had it been believed, the other node would take the IP over within a few hundred ms.
     await new Promise((r) => setTimeout(r, 1000));
     expect(site.winner(other, key)).toBe(owner);
-    expect(site.proc(other).logs.some((l) => l.event === 'memberChanged' && l.member === owner && l.state === 'dead')).toBe(false);
+    expect(site.proc(other).logs.slice(logsBefore).some((l) => l.event === 'memberChanged' && l.member === owner && l.state === 'dead')).toBe(false);
     expect(await arpMacs(V4.ip, 2)).toEqual([macOf(owner)]);
   });
 });
