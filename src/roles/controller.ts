@@ -16,6 +16,7 @@ import { ControllerReconciler } from './controller-reconciler.js';
 import { ConversionCaSync } from './conversion-ca.js';
 import { LatestWins } from './latest-wins.js';
 import { roleRegistry, startRoleServers } from './role-servers.js';
+import { VERSION } from '../util/version.js';
 
 export interface ControllerOptions {
   kubeConfig: KubeConfig;
@@ -64,7 +65,7 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
     registry, retry: o.retry, writeConcurrency: o.writeConcurrency, announcedCondition: o.announcedCondition, owner: o.owner,
   });
   const source = new KubeSource({ kubeConfig: o.kubeConfig, namespace: o.namespace, debounceMs: o.debounceMs, logger: componentLogger(o.logger, 'kube-source') });
-  log.info({ version: '0.1.0', namespace: o.namespace, lbClass: o.lbClass ?? '' }, 'MetalLB-ts controller starting');
+  log.info({ version: VERSION, namespace: o.namespace, lbClass: o.lbClass ?? '' }, 'MetalLB-ts controller starting');
 
   let stopped = false;
   let retryTimer: NodeJS.Timeout | undefined;

@@ -33,6 +33,7 @@ import { LatestWins } from './latest-wins.js';
 import { roleRegistry, startRoleServers } from './role-servers.js';
 import { SpeakerLoop } from './speaker-loop.js';
 import { SpeakerPublisher, orphanedByConfig } from './speaker-status.js';
+import { VERSION } from '../util/version.js';
 
 export interface SpeakerOptions {
   kubeConfig: KubeConfig;
@@ -86,7 +87,7 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
   const cfgMetrics = configMetrics(registry);
   const writes = new WriteCounter();
   let stopped = false;
-  log.info({ version: '0.1.0', node: o.node, namespace: o.namespace, bgp: o.bgp, layer2: o.layer2 }, 'MetalLB-ts speaker starting');
+  log.info({ version: VERSION, node: o.node, namespace: o.namespace, bgp: o.bgp, layer2: o.layer2 }, 'MetalLB-ts speaker starting');
 
   const frr = o.bgp && !o.applier
     ? startFrr({

@@ -20,6 +20,7 @@ import { joinMembership, nodeMembers } from './join-membership.js';
 import { roleRegistry } from './role-servers.js';
 import { allocateStandalone } from './standalone-allocation.js';
 import { SpeakerLoop } from './speaker-loop.js';
+import { VERSION } from '../util/version.js';
 
 export interface StandaloneOptions {
   configPaths: string[];
@@ -56,7 +57,7 @@ export async function runStandalone(o: StandaloneOptions): Promise<StandaloneHan
   const poolGauges = allocatorMetrics(registry);
   const state = new StateFile(o.stateDir);
   let persisted = await state.read();
-  log.info({ node: o.node, stateDir: o.stateDir, assignments: Object.keys(persisted).length, version: '0.1.0' }, 'MetalLB-ts standalone starting');
+  log.info({ node: o.node, stateDir: o.stateDir, assignments: Object.keys(persisted).length, version: VERSION }, 'MetalLB-ts standalone starting');
 
   // One vtysh edge for applying and for the metallb_bgp_*/metallb_bfd_* metrics read at scrape time.
   const applier = o.bgp
