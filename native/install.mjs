@@ -5,6 +5,7 @@
 // possible it says why and what to install (Debian package names), and how to build it afterwards.
 // `standalone` then reports layer 2 disabled at start-up with the same advice.
 import { spawnSync } from 'node:child_process';
+import process from 'node:process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
