@@ -171,7 +171,7 @@ describe('standalone under the unit\'s command line', () => {
     expect(c.NoNewPrivs).toBe('1');
   });
 
-  test('the router learns web from the node (not api, served elsewhere), over MD5 with BFD up', async () => {
+  test('the router learns web from the node (not api, served elsewhere), over MD5 (the router requires the example\'s password)', async () => {
     const router = topo!.router!;
     let ok = false;
     for (const end = Date.now() + 60_000; Date.now() < end && !ok;) {
