@@ -41,7 +41,6 @@ let receiver: NotifyReceiver | undefined;
 let service: ResultPromise | undefined;
 let mainPid = 0;
 const output: string[] = [];
-const figures: Record<string, number> = {};
 
 const bin = () => join(prefix, 'bin', 'metallb-ts');
 
@@ -50,21 +49,16 @@ beforeAll(async () => {
   // Under /run, not /tmp: the sandbox gives the service a private /tmp, as PrivateTmp=yes does.
   work = mkdtempSync('/run/mthost-');
   chmodSync(work, 0o755);
-  const t0 = performance.now();
+  // (size and install time: bench/package-install.ts)
   const packed = await execa('npm', ['pack', '--ignore-scripts', '--pack-destination', work], { cwd: ROOT });
   tarball = join(work, String(packed.stdout).trim().split('\n').pop()!);
-  figures.packMs = performance.now() - t0;
-  figures.tarballBytes = statSync(tarball).size;
   prefix = join(work, 'prefix');
-  const t1 = performance.now();
   await execa('npm', ['install', '-g', '--offline', '--no-audit', '--no-fund', '--prefix', prefix, tarball], { cwd: work });
-  figures.installMs = performance.now() - t1;
   pkg = join(prefix, 'lib', 'node_modules', 'metallb-ts');
   user = await sysusersInCopy(join(work, 'root'), join(pkg, 'packaging', 'sysusers.d', 'metallb-ts.conf'), 'metallb-ts');
 }, 600_000);
 
 afterAll(async () => {
-  process.stdout.write(`host-install figures (not asserted): ${JSON.stringify({ ...figures, load: (await import('node:os')).loadavg() })}\n`);
   if (service?.pid && service.exitCode === null) service.kill('SIGKILL');
   receiver?.stop();
   await topo?.cleanup();
