@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs everything the product, the lab and the tests need on a fresh Debian 12 machine:
-# Debian packages (FRR and network tools), npm packages, the TypeScript build and the native addon.
+# Debian packages (FRR, network tools, systemd's tools for the packaging tests), npm packages, the
+# TypeScript build and the native addon.
 # Safe to run again: each step is skipped when already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_pkgs=()
-for p in frr frr-pythontools arping ndisc6 tcpdump iproute2 build-essential python3 curl; do
+for p in frr frr-pythontools arping ndisc6 tcpdump iproute2 build-essential python3 curl systemd; do
   dpkg -s "$p" >/dev/null 2>&1 || need_pkgs+=("$p")
 done
 if [ ${#need_pkgs[@]} -gt 0 ]; then

@@ -1,5 +1,5 @@
 // The lab demo (scripts/lab.sh runs it after setup): builds the lab (see topology.ts), applies
-// examples/lab and shows, step by step, metallb-ts doing its job: allocations, BGP sessions with BFD
+// examples/basic and shows, step by step, metallb-ts doing its job: allocations, BGP sessions with BFD
 // and MD5 on the router, the router's routes with communities and LOCAL_PREF, the ARP answer at the
 // client, a live change, and a node failure. Ends with a summary table; exits non-zero if a step failed.
 //
@@ -453,7 +453,7 @@ async function main(): Promise<number> {
   }
 
   const steps: Array<[string, string, (c: Ctx) => Promise<StepResult>]> = [
-    ['allocations', 'Services get IPs (examples/lab applied to both nodes)', stepAllocations],
+    ['allocations', 'Services get IPs (examples/basic applied to both nodes)', stepAllocations],
     ['bgp sessions', 'BGP sessions and BFD on the router', stepSessions],
     ['router routes', 'the router\'s routes with communities and LOCAL_PREF', stepRoutes],
     ['arp answer', 'the client\'s ARP answer for the layer 2 IP', stepArp],
@@ -466,8 +466,8 @@ async function main(): Promise<number> {
     const tBuild = performance.now();
     topo = await buildLab({ prefix: a.prefix, configDir, workDir: a.workDir, progress: say });
     results.push({ step: 'lab', ok: true, result: `${topo.nodes.size} nodes, router, client on one bridge (192.0.2.0/24)`, figure: fmtMs(performance.now() - tBuild) });
-    for (const f of readdirSync(join(root, 'examples', 'lab')).filter((x) => x.endsWith('.yaml'))) copyFileSync(join(root, 'examples', 'lab', f), join(configDir, f));
-    say(`examples/lab copied to ${configDir} (${readdirSync(configDir).join(', ')})`);
+    for (const f of readdirSync(join(root, 'examples', 'basic')).filter((x) => x.endsWith('.yaml'))) copyFileSync(join(root, 'examples', 'basic', f), join(configDir, f));
+    say(`examples/basic copied to ${configDir} (${readdirSync(configDir).join(', ')})`);
 
     const c: Ctx = { topo, configDir, ips: {}, sessionsBefore: [], l2Owner: '' };
     for (const [i, [name, title, fn]] of steps.entries()) {

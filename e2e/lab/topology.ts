@@ -21,7 +21,7 @@ import { Lab, nsExec } from '../harness/netns.js';
 import { StandaloneProcess } from './standalone-process.js';
 
 export const LAB_ASN = 64512;
-/** must match examples/lab/bgp.yaml (Secret router-password, BFDProfile lab-bfd) */
+/** must match examples/basic/bgp.yaml (Secret router-password, BFDProfile lab-bfd) */
 export const LAB_PASSWORD = 'lab-md5-secret';
 export const LAB_BFD = { name: 'lab-bfd', receiveInterval: 300, transmitInterval: 300, detectMultiplier: 3 };
 export const ROUTER = { ip4: '192.0.2.1', ip6: '2001:db8::1' };

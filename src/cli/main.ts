@@ -13,6 +13,7 @@ const registrations: Array<() => Promise<{ register: Register }>> = [
   () => import('./standalone.js'),
   () => import('./render.js'),
   () => import('./must-gather.js'),
+  () => import('./status.js'),
   () => import('./controller.js'),
   () => import('./speaker.js'),
 ];

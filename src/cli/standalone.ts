@@ -2,8 +2,10 @@
 import type { Command } from 'commander';
 import { addMembershipOptions, membershipSettings } from '../layer2/membership/index.js';
 import { resolveExcludePatterns } from '../roles/exclude-interfaces.js';
+import { serviceReadiness } from '../roles/service-readiness.js';
 import { runStandalone } from '../roles/standalone.js';
 import { createLogger, parseLogLevel } from '../util/log.js';
+import { systemdNotifier } from '../util/systemd-notify.js';
 
 export function register(program: Command): void {
   const cmd = program
@@ -34,13 +36,16 @@ export function register(program: Command): void {
       if (!Number.isInteger(n) || n < min) throw new Error(`${flag} "${String(v)}" is invalid: use an integer >= ${min}`);
       return n;
     };
+    const logger = createLogger(logLevel);
+    // Under systemd (Type=notify): READY=1 once the first configuration is applied, STATUS= lines.
+    const notifier = systemdNotifier({ onError: (err) => logger.warn({ op: 'systemd', error: err.message }, 'systemd notification failed') });
     const handle = await runStandalone({
       configPaths: opts.config as string[],
       node: String(opts.node),
       hostname: opts.hostname as string | undefined,
       stateDir: String(opts.stateDir),
       logLevel,
-      logger: createLogger(logLevel),
+      logger,
       lbClass: opts.lbClass as string | undefined,
       vtyshPathspace: String(opts.vtyshPathspace ?? ''),
       frrConfigFile: opts.frrConfigFile as string | undefined,
@@ -52,8 +57,9 @@ export function register(program: Command): void {
       garpRefreshMs: int('--garp-refresh-interval', opts.garpRefreshInterval, 0) || undefined,
       excludeInterfaces: await resolveExcludePatterns({ flag: opts.excludeInterfaces as string[] | undefined, file: opts.excludeInterfacesFile as string | undefined }),
       debounceMs: int('--bgp-debounce-ms', opts.bgpDebounceMs, 0),
+      onReconciled: notifier.enabled ? serviceReadiness(notifier, logger.child({ caller: 'service-readiness.ts' })) : undefined,
     });
-    const shutdown = () => void handle.stop().then(() => process.exit(0));
+    const shutdown = () => void notifier.notify({ STOPPING: '1' }).then(() => handle.stop()).then(() => process.exit(0));
     process.once('SIGTERM', shutdown);
     process.once('SIGINT', shutdown);
   });

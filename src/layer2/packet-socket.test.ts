@@ -11,7 +11,7 @@ describe('packet socket addon loading', () => {
 
   test('a missing build says how to make it', () => {
     process.env.METALLB_TS_AF_PACKET = '/nonexistent/af_packet.node';
-    expect(() => loadAddon()).toThrow('the AF_PACKET addon (/nonexistent/af_packet.node) is not built: run npm run build:native');
-    expect(() => openFrameSocket('eth0', 'arp', () => undefined)).toThrow(/run npm run build:native/);
+    expect(() => loadAddon()).toThrow('the AF_PACKET addon (/nonexistent/af_packet.node) is not built: install build-essential and python3 (Debian)');
+    expect(() => openFrameSocket('eth0', 'arp', () => undefined)).toThrow(/`npm rebuild -g metallb-ts` \(installed package\) or `npm run build:native` \(a clone\)/);
   });
 });

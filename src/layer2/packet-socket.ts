@@ -47,7 +47,8 @@ export function loadAddon(): NativeAddon {
   if (addon) return addon;
   const path = process.env.METALLB_TS_AF_PACKET ?? findAddon();
   if (!path || !existsSync(path)) {
-    throw new Error(`the AF_PACKET addon (${path ?? ADDON}) is not built: run npm run build:native`);
+    throw new Error(`the AF_PACKET addon (${path ?? ADDON}) is not built: install build-essential and python3 (Debian), then run `
+      + '`npm rebuild -g metallb-ts` (installed package) or `npm run build:native` (a clone)');
   }
   addon = createRequire(import.meta.url)(path) as NativeAddon;
   return addon;

@@ -14,7 +14,7 @@ export interface ClusterOptions {
   logLines: number;
 }
 
-interface Kind {
+export interface Kind {
   apiVersion: string;
   kind: string;
   /** file name (plural) */
@@ -55,7 +55,7 @@ const CLUSTER: Array<Kind & { keep: (o: KubernetesObject) => boolean }> = [
     keep: (o) => (o.metadata?.name ?? '').includes('metallb') },
 ];
 
-async function listAll(api: KubernetesObjectApi, k: Kind, namespace?: string): Promise<KubernetesObject[]> {
+export async function listAll(api: KubernetesObjectApi, k: Kind, namespace?: string): Promise<KubernetesObject[]> {
   const items: KubernetesObject[] = [];
   let token: string | undefined;
   do {

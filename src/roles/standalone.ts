@@ -20,6 +20,7 @@ import { joinMembership, nodeMembers } from './join-membership.js';
 import { roleRegistry } from './role-servers.js';
 import { allocateStandalone } from './standalone-allocation.js';
 import { SpeakerLoop } from './speaker-loop.js';
+import type { ReconcileReport } from './service-readiness.js';
 import { VERSION } from '../util/version.js';
 
 export interface StandaloneOptions {
@@ -43,6 +44,8 @@ export interface StandaloneOptions {
   garpRefreshMs?: number;
   excludeInterfaces?: string[];
   debounceMs?: number;
+  /** after every reconcile (readiness for systemd: src/roles/service-readiness.ts) */
+  onReconciled?: (r: ReconcileReport) => void;
 }
 
 export interface StandaloneHandle {
@@ -162,7 +165,9 @@ export async function runStandalone(o: StandaloneOptions): Promise<StandaloneHan
   let chain = Promise.resolve();
   const source = new FilesSource(o.configPaths);
   source.on('change', ({ snapshot, errors }) => {
-    chain = chain.then(() => reconcile(snapshot, errors)).catch((err: Error) => log.error({ op: 'reconcile', error: err.message }, 'reconcile failed'));
+    chain = chain.then(() => reconcile(snapshot, errors))
+      .then(() => o.onReconciled?.({ running: nodeConfig !== undefined, status: lastStatus, plan: loop.lastPlan, applied: async () => applier?.idle(), frrError: () => applier?.lastError }))
+      .catch((err: Error) => log.error({ op: 'reconcile', error: err.message }, 'reconcile failed'));
   });
 
   const metrics = o.metricsPort >= 0

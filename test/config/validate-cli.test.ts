@@ -73,7 +73,7 @@ metadata: {name: broken
 
   test('the basic example is valid: exit 0 and a summary', async () => {
     const r = await run(join(process.cwd(), 'examples', 'basic'));
-    expect(r).toEqual({ code: 0, err: [], out: ['valid: 3 pools, 1 peer, 2 BGP advertisements, 1 L2 advertisement, 1 BFD profile, 1 community alias, 3 LoadBalancer services, 2 nodes'] });
+    expect(r).toEqual({ code: 0, err: [], out: ['valid: 2 pools, 1 peer, 1 BGP advertisement, 1 L2 advertisement, 1 BFD profile, 1 community alias, 3 LoadBalancer services, 2 nodes'] });
   });
 
   test('problems: exit 1, one line per problem, load errors first', async () => {
@@ -90,6 +90,6 @@ metadata: {name: broken
   test('--namespace refuses MetalLB objects created elsewhere', async () => {
     const r = await run('--namespace', 'other-ns', join(process.cwd(), 'examples', 'basic', 'l2.yaml'));
     expect(r.code).toBe(1);
-    expect(r.err).toEqual(['L2Advertisement/reserved-l2: resource must be created in other-ns namespace (it is in metallb-system)']);
+    expect(r.err).toEqual(['L2Advertisement/lan: resource must be created in other-ns namespace (it is in metallb-system)']);
   });
 });

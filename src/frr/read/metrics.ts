@@ -8,7 +8,8 @@ import type { VtyshRunner } from '../vtysh.js';
 import type { BfdPeerStats, BgpNeighborStats } from './parse.js';
 import { readFrrState, type FrrState } from './reader.js';
 
-type BgpField = Exclude<keyof BgpNeighborStats, 'peer' | 'vrf' | 'up'>;
+/** the numeric fields: the values exported as metrics */
+type BgpField = { [K in keyof BgpNeighborStats]-?: BgpNeighborStats[K] extends number ? K : never }[keyof BgpNeighborStats];
 type BfdField = Exclude<keyof BfdPeerStats, 'peer' | 'vrf' | 'up'>;
 
 const BGP_GAUGES: Array<[string, string, BgpField | 'up']> = [

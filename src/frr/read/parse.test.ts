@@ -54,6 +54,10 @@ describe('FRR JSON parsers', () => {
     expect(up.opensSent).toBeGreaterThan(0);
     expect(up.totalSent).toBeGreaterThanOrEqual(up.opensSent + up.updatesSent + up.keepalivesSent);
     expect(ns[1]).toMatchObject({ up: false, announcedPrefixes: 0, totalSent: 0 });
+    // what `metallb-ts status` shows: the neighbor, FRR's state, the uptime and the BFD session
+    expect(up).toMatchObject({ neighbor: '198.51.100.1', state: 'Established', uptimeMs: 4000, bfd: 'up' });
+    expect(ns[1]).toMatchObject({ neighbor: 'eth0', state: 'Idle', uptimeMs: 0 });
+    expect(ns[1].bfd).toBeUndefined();
     expect(parseBgpNeighbors(fixture('bgp-neighbors-red.json'), 'red')).toMatchObject([{ peer: '203.0.113.50:-1', vrf: 'red', up: false }]);
   });
 

@@ -8,6 +8,14 @@ export interface BgpNeighborStats {
   peer: string;
   vrf: string;
   up: boolean;
+  /** FRR's neighbor key: the address, or the interface of an unnumbered neighbor */
+  neighbor: string;
+  /** FRR's bgpState: Established, Active, Connect, Idle, OpenSent, OpenConfirm */
+  state: string;
+  /** time since the session came up; 0 while it is not Established */
+  uptimeMs: number;
+  /** the BFD session FRR keeps for this neighbor; undefined without BFD */
+  bfd?: 'up' | 'down';
   announcedPrefixes: number;
   opensSent: number;
   opensReceived: number;
@@ -66,10 +74,15 @@ export function parseBgpNeighbors(json: unknown, vrf: string): BgpNeighborStats[
     const ms = obj(n.messageStats);
     let announced = 0;
     for (const af of Object.values(obj(n.addressFamilyInfo))) announced += num(obj(af).sentPrefixCounter);
+    const bfdStatus = obj(n.peerBfdInfo).status;
     out.push({
       peer: `${key}:${typeof n.portForeign === 'number' ? n.portForeign : 0}`,
       vrf,
       up: n.bgpState === 'Established',
+      neighbor: key,
+      state: String(n.bgpState),
+      uptimeMs: n.bgpState === 'Established' ? num(n.bgpTimerUpMsec) : 0,
+      ...(typeof bfdStatus === 'string' ? { bfd: bfdStatus.toLowerCase() === 'up' ? 'up' as const : 'down' as const } : {}),
       announcedPrefixes: announced,
       opensSent: num(ms.opensSent),
       opensReceived: num(ms.opensRecv),
