@@ -19,6 +19,11 @@ describe('allocateAll', () => {
     });
   });
 
+  it('gives a Service that asks for an IPv4-mapped IPv6 address that IPv4 address, as upstream does', () => {
+    const out = allocateAll(cfg, snap(svc('a', { annotations: { 'metallb.io/loadBalancerIPs': '::ffff:192.0.2.2' } })));
+    expect(plain(out)).toEqual({ 'default/a': { ips: ['192.0.2.2'], pool: 'p' } });
+  });
+
   it('ranks dual-stack holders before single ones', () => {
     const c = config(pool('d', ['192.0.2.0/32', '2001:db8::/127']));
     const out = allocateAll(
