@@ -10,6 +10,7 @@ import { parseAllDocuments } from 'yaml';
 import type { CelJsNode } from '../../src/api/crd-validation/cel-check.js';
 import type { CelEngine } from '../../src/api/crd-validation/cel-runtime.js';
 import { STATIC_ESTIMATED_COST_LIMIT, STATIC_ESTIMATED_CRD_COST_LIMIT, crdCostReport } from '../../src/api/crd-validation/crd-cost.js';
+import { minimumKubernetes } from '../../src/api/crd-validation/min-kubernetes.js';
 import { checkCrd } from '../../src/api/crd-validation/structural.js';
 import { buildCRD } from '../../src/api/crds.js';
 import { CRD_DEFINITIONS } from '../../src/api/schema/index.js';
@@ -240,6 +241,22 @@ describe('CEL rules, run with the CEL engine of `metallb-ts validate`', () => {
     const c = RULE_CASES[message];
     for (const good of c.good) expect([good, evalRule(cel, r.rule, good, c.old)]).toEqual([good, true]);
     for (const bad of c.bad) expect([bad, evalRule(cel, r.rule, bad, c.old) === true]).toEqual([bad, false]);
+  });
+});
+
+describe('the oldest Kubernetes the CRDs need', () => {
+  it('is 1.25 (CEL validation rules on by default), nothing newer is used, and the chart and docs say so', () => {
+    const needs = CRD_DEFINITIONS.map((d) => minimumKubernetes(buildCRD(d)));
+    expect(Math.max(...needs.map((n) => n.minor))).toBe(25);
+    expect(readFileSync(join(ROOT, 'charts', 'metallb-ts', 'Chart.yaml'), 'utf8')).toMatch(/^kubeVersion: ">=1\.25\.0-0"$/m);
+    expect(readFileSync(join(ROOT, 'docs', 'configuration.md'), 'utf8')).toContain('The CRDs need Kubernetes 1.25 or newer');
+  });
+
+  it('would be raised by a newer feature (a rule with a reason needs 1.28)', () => {
+    const crd = structuredClone(buildCRD(CRD_DEFINITIONS.find((d) => d.kind === 'BGPPeer')!)) as { spec: { versions: Array<{ schema: { openAPIV3Schema: { properties: Record<string, { properties: Record<string, { 'x-kubernetes-validations'?: object[] }> }> } } }> } };
+    const rules = crd.spec.versions[1].schema.openAPIV3Schema.properties.spec.properties.enableGracefulRestart['x-kubernetes-validations']!;
+    rules[0] = { ...rules[0], reason: 'FieldValueForbidden' };
+    expect(minimumKubernetes(crd).minor).toBe(28);
   });
 });
 
