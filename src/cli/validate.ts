@@ -49,10 +49,11 @@ export function validateSnapshot(snapshot: Snapshot, loadErrors: string[], opts:
   }
   const result = buildConfig(snapshot, opts);
   if (!result.ok) {
+    // The configuration checks word schema errors as the API server does: say each once.
     lines.push(...result.errors.map(formatConfigError));
-    return { code: 1, lines };
+    return { code: 1, lines: [...new Set(lines)] };
   }
-  if (lines.length > 0) return { code: 1, lines };
+  if (lines.length > 0) return { code: 1, lines: [...new Set(lines)] };
   return { code: 0, lines: [summary(result.config, snapshot), ...(opts.warnings ? result.warnings.map((w) => `warning: ${w}`) : [])] };
 }
 
