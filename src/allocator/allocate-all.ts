@@ -1,5 +1,5 @@
 // Batch allocation over a whole snapshot, as the controller would converge it after a restart:
-// Services that already hold addresses in their status go first (most addresses first, then by
+// Services that already hold addresses in their status go first (most ingress entries first, then by
 // key), so a restart never hands one Service's address to another; the rest follow by key.
 // The result does not depend on the order of Services in the snapshot.
 import type { Service } from '../api/core.js';
@@ -45,10 +45,14 @@ export function allocateAllDetailed(
   return { entries, allocator, results };
 }
 
-/** Already-assigned first (descending number of status IPs), then by "ns/name". */
+/**
+ * Already-assigned first, by descending number of status.loadBalancer.ingress entries (hostname
+ * entries count too, as in upstream's reprocessAll: metallb/metallb internal/k8s/controllers/
+ * service_controller_reload.go), then by "ns/name" (the order the API server lists them in).
+ */
 function processingOrder(a: Service, b: Service): number {
-  const na = (a.status?.loadBalancer?.ingress ?? []).filter((i) => i.ip).length;
-  const nb = (b.status?.loadBalancer?.ingress ?? []).filter((i) => i.ip).length;
+  const na = (a.status?.loadBalancer?.ingress ?? []).length;
+  const nb = (b.status?.loadBalancer?.ingress ?? []).length;
   if (na !== nb) return nb - na;
   const ka = objectKey(a);
   const kb = objectKey(b);

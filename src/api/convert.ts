@@ -1,8 +1,15 @@
 // BGPPeer conversion between v1beta1 (still served) and v1beta2 (storage), as the conversion webhook
 // does it. v1beta1 has a legacy node selector type with a free-form operator string; v1beta2 uses
-// metav1.LabelSelector. Fields that v1beta1 lacks are dropped when converting down.
+// metav1.LabelSelector. Fields that v1beta1 lacks (vrf, passwordSecret and the newer ones) are dropped
+// both ways: the API server prunes them from a v1beta1 object before it converts it.
+//
+// Timers: upstream (metallb/metallb api/v1beta1/bgppeer_conversion.go) turns an absent v1beta1
+// holdTime or keepaliveTime into an explicit 0s, so a v1beta1 peer without timers runs with both at 0
+// and one with only a keepalive is refused; here an absent timer stays absent (FRR's defaults, or
+// derived from the other timer). docs/differences.md says why.
 import type { LabelSelector, SelectorOperator } from './meta.js';
 import type { BGPPeer, BGPPeerSpec, BGPPeerV1beta1Spec, LegacyNodeSelector } from './metallb.js';
+import { V1BETA1_FIELDS } from './schema/bgppeer.js';
 
 export const BGPPEER_V1BETA1 = 'metallb.io/v1beta1';
 export const BGPPEER_V1BETA2 = 'metallb.io/v1beta2';
@@ -14,11 +21,8 @@ export interface BGPPeerV1beta1 {
   spec: BGPPeerV1beta1Spec;
 }
 
-/** Fields both versions share, copied as they are. */
-const SHARED_FIELDS = [
-  'myASN', 'peerASN', 'peerAddress', 'sourceAddress', 'peerPort', 'holdTime', 'keepaliveTime', 'routerID',
-  'password', 'passwordSecret', 'bfdProfile', 'ebgpMultiHop', 'vrf',
-] as const;
+/** Fields both versions share, copied as they are (v1beta1's fields but its nodeSelectors). */
+const SHARED_FIELDS = V1BETA1_FIELDS.filter((f) => f !== 'nodeSelectors');
 
 export function legacySelectorToLabelSelector(s: LegacyNodeSelector): LabelSelector {
   const out: LabelSelector = {};

@@ -10,6 +10,14 @@ describe('ip', () => {
     expect(parseIP('192.0.2.1/32')).toBeUndefined();
     expect(parseIP('')).toBeUndefined();
   });
+  it('reads an IPv4-mapped IPv6 address as the IPv4 address, as Go\'s net.ParseIP does (To4() is not nil)', () => {
+    expect(parseIP('::ffff:10.0.0.1')).toEqual({ family: 4, value: parseIP('10.0.0.1')!.value });
+    expect(parseIP('0:0:0:0:0:ffff:a00:1')).toEqual({ family: 4, value: parseIP('10.0.0.1')!.value });
+    expect(canonicalIP('::FFFF:198.51.100.7')).toBe('198.51.100.7');
+    // Only ::ffff:0:0/96 is mapped; the deprecated IPv4-compatible and NAT64 forms stay IPv6.
+    expect(parseIP('::10.0.0.1')?.family).toBe(6);
+    expect(parseIP('64:ff9b::10.0.0.1')?.family).toBe(6);
+  });
   it('drops host bits of a CIDR like Go', () => {
     expect(formatPrefix(parsePrefix('192.0.2.77/24')!)).toBe('192.0.2.0/24');
     expect(parsePrefix('192.0.2.0/33')).toBeUndefined();

@@ -18,20 +18,96 @@ export interface Prefix {
 
 export const familyBits = (f: Family): number => (f === 4 ? 32 : 128);
 
-/** Strict parse of a single address; returns undefined when it is not one. IPv4-mapped IPv6 stays IPv6. */
+/** ::ffff:0:0/96, where Go's 16-byte addresses keep IPv4 ones. */
+const V4_MAPPED = 0xffffn;
+
+/**
+ * Strict parse of a single address; undefined when it is not one. An IPv4-mapped IPv6 address
+ * (::ffff:a.b.c.d, in any spelling) is the IPv4 address, as Go's net.ParseIP reads it (To4() is not
+ * nil) and as upstream then uses it everywhere.
+ */
 export function parseIP(text: string): IP | undefined {
   const s = text.trim();
-  if (!s || s.includes('/') || s.includes('%')) return undefined;
   // Only text without ':' can be dotted IPv4; skipping the IPv4 attempt for IPv6 text matters
   // because ipaddr.js answers it by throwing and catching an exception (slow in hot loops).
-  if (!s.includes(':') && ipaddr.IPv4.isValidFourPartDecimal(s)) {
-    const bytes = ipaddr.IPv4.parse(s).toByteArray();
-    return { family: 4, value: bytesToBigint(bytes) };
+  if (!s.includes(':')) {
+    if (s.includes('/') || !ipaddr.IPv4.isValidFourPartDecimal(s)) return undefined;
+    return { family: 4, value: bytesToBigint(ipaddr.IPv4.parse(s).toByteArray()) };
   }
-  if (s.includes(':') && ipaddr.IPv6.isValid(s)) {
-    return { family: 6, value: bytesToBigint(ipaddr.IPv6.parse(s).toByteArray()) };
+  const v = parseIPv6Bits(s);
+  if (v === undefined) return undefined;
+  return v >> 32n === V4_MAPPED ? { family: 4, value: v & 0xffffffffn } : { family: 6, value: v };
+}
+
+/**
+ * The 128 bits of IPv6 text, as Go's netip.ParseAddr reads it (no zone, no prefix): groups of 1 to 4
+ * hex digits, at most one "::" standing for at least one zero group, a dotted IPv4 address only as
+ * the last 32 bits. Not ipaddr.js: it reads "::10.0.0.1" as IPv4-mapped, Go as ::a00:1.
+ */
+export function parseIPv6Bits(text: string): bigint | undefined {
+  let s = text.trim();
+  if (s.includes('%') || s.includes('/')) return undefined;
+  const ip = new Array<number>(16).fill(0);
+  let ellipsis = -1;
+  if (s.startsWith('::')) {
+    ellipsis = 0;
+    s = s.slice(2);
+    if (s === '') return 0n;
   }
-  return undefined;
+  let i = 0;
+  while (i < 16) {
+    let off = 0;
+    let acc = 0;
+    for (; off < s.length; off++) {
+      const d = parseInt(s[off], 16);
+      if (Number.isNaN(d) || !/[0-9a-fA-F]/.test(s[off])) break;
+      acc = acc * 16 + d;
+      if (off > 3) return undefined; // more than 4 digits in a group
+    }
+    if (off === 0) return undefined;
+    if (off < s.length && s[off] === '.') {
+      // A trailing IPv4 address: the last 32 bits, or wherever "::" leaves room for it.
+      if ((ellipsis < 0 && i !== 12) || i + 4 > 16 || !ipaddr.IPv4.isValidFourPartDecimal(s)) return undefined;
+      ipaddr.IPv4.parse(s).toByteArray().forEach((b, k) => { ip[i + k] = b; });
+      s = '';
+      i += 4;
+      break;
+    }
+    ip[i] = acc >> 8;
+    ip[i + 1] = acc & 0xff;
+    i += 2;
+    s = s.slice(off);
+    if (s === '') break;
+    if (s[0] !== ':' || s.length === 1) return undefined;
+    s = s.slice(1);
+    if (s[0] === ':') {
+      if (ellipsis >= 0) return undefined; // a second "::"
+      ellipsis = i;
+      s = s.slice(1);
+      if (s === '') break;
+    }
+  }
+  if (s !== '') return undefined;
+  if (i < 16) {
+    if (ellipsis < 0) return undefined; // too short
+    const n = 16 - i;
+    for (let j = i - 1; j >= ellipsis; j--) ip[j + n] = ip[j];
+    for (let j = ellipsis; j < ellipsis + n; j++) ip[j] = 0;
+  } else if (ellipsis >= 0) {
+    return undefined; // "::" must stand for at least one zero group
+  }
+  return bytesToBigint(ip);
+}
+
+/**
+ * An IPv6 prefix as Go's net.ParseCIDR leaves it: the 16-byte address masked to `length` bits. When
+ * what is left is still IPv4-mapped (length >= 96), Go's net.IPNet acts as the IPv4 prefix of
+ * length - 96 (::ffff:10.0.0.0/104 is 10.0.0.0/8); a shorter mask clears the ffff and leaves IPv6.
+ */
+export function prefixFromIPv6Bits(bits: bigint, length: number): Prefix {
+  const network = bits & prefixMask(6, length);
+  if (length >= 96 && network >> 32n === V4_MAPPED) return { family: 4, network: network & 0xffffffffn, length: length - 96 };
+  return { family: 6, network, length };
 }
 
 /** Parses "addr/len"; host bits are dropped as Go's net.ParseCIDR does. */

@@ -112,7 +112,9 @@ export interface LegacyNodeSelector {
   matchExpressions?: { key: string; operator: string; values: string[] }[];
 }
 
-export interface BGPPeerV1beta1Spec extends Omit<BGPPeerSpec, 'nodeSelectors'> {
+/** BGPPeer v1beta1: fewer fields (no vrf, no passwordSecret, nothing added since). */
+export interface BGPPeerV1beta1Spec extends Pick<BGPPeerSpec, 'myASN' | 'peerASN' | 'peerAddress' | 'sourceAddress' | 'peerPort' | 'holdTime'
+  | 'keepaliveTime' | 'routerID' | 'password' | 'bfdProfile' | 'ebgpMultiHop'> {
   nodeSelectors?: LegacyNodeSelector[];
 }
 

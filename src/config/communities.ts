@@ -12,12 +12,14 @@ export function buildCommunityAliases(crs: Community[], p: Problems): Map<string
     const list = r.list<{ name?: unknown; value?: unknown }>((cr.spec ?? {}) as Record<string, unknown>, 'communities', 'spec.communities', 'object');
     list.forEach((alias, i) => {
       const field = `spec.communities[${i}]`;
-      if (typeof alias.name !== 'string' || alias.name === '') return r.error('Required value: every alias needs a name', `${field}.name`);
-      if (typeof alias.value !== 'string') return r.error(`Required value: alias ${goQuote(alias.name)} needs a value such as "65535:65282"`, `${field}.value`);
+      // As upstream (Go's omitempty), a missing name is the empty name: odd, but not refused.
+      const name = alias.name === undefined ? '' : alias.name;
+      if (typeof name !== 'string') return r.error('Invalid value: the alias name must be a string', `${field}.name`);
+      if (typeof alias.value !== 'string') return r.error(`Required value: alias ${goQuote(name)} needs a value such as "65535:65282"`, `${field}.value`);
       const parsed = parseCommunity(alias.value);
-      if (!parsed.ok) return r.error(`parsing community ${goQuote(alias.name)}: ${parsed.error} (${COMMUNITY_FORMS})`, `${field}.value`);
-      if (aliases.has(alias.name)) return r.error(`duplicate definition of community ${goQuote(alias.name)}: alias names are global across Community objects`, `${field}.name`);
-      aliases.set(alias.name, parsed.community);
+      if (!parsed.ok) return r.error(`parsing community ${goQuote(name)}: ${parsed.error} (${COMMUNITY_FORMS})`, `${field}.value`);
+      if (aliases.has(name)) return r.error(`duplicate definition of community ${goQuote(name)}: alias names are global across Community objects`, `${field}.name`);
+      aliases.set(name, parsed.community);
     });
   }
   return aliases;

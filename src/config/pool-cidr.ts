@@ -1,7 +1,8 @@
 // One IPAddressPool.spec.addresses entry -> prefixes, with Go's parsing rules: an entry without '-'
 // is a CIDR (net.ParseCIDR: no spaces, host bits dropped); otherwise a range split on the first '-',
 // each side trimmed (net.ParseIP), start <= end, summarised into the minimal list of prefixes.
-import { familyBits, parseIP, rangeToPrefixes, formatIP, type IP, type Prefix, prefixMask } from '../api/ip.js';
+// IPv4-mapped IPv6 addresses are IPv4, as in Go (a range may even mix the two spellings).
+import { familyBits, parseIP, parseIPv6Bits, prefixFromIPv6Bits, rangeToPrefixes, formatIP, type IP, type Prefix, prefixMask } from '../api/ip.js';
 import { goQuote } from './duration.js';
 
 export type EntryParse = { ok: true; prefixes: Prefix[] } | { ok: false; error: string };
@@ -29,17 +30,25 @@ export function parsePoolEntry(entry: string): EntryParse {
   return { ok: true, prefixes: rangeToPrefixes(start.family, start.value, end.value) };
 }
 
-/** net.ParseCIDR: address/length with no surrounding spaces and no zone. */
+/**
+ * net.ParseCIDR: address/length with no surrounding spaces and no zone; the length is decimal digits
+ * (leading zeros allowed) up to the bits of the address as written: 32 for dotted IPv4, 128 for IPv6
+ * text, IPv4-mapped included (see prefixFromIPv6Bits).
+ */
 export function parseGoCIDR(text: string): Prefix | undefined {
   const slash = text.indexOf('/');
   if (slash < 0 || text !== text.trim()) return undefined;
   const addr = text.slice(0, slash);
   const lenText = text.slice(slash + 1);
   if (addr !== addr.trim() || !/^\d+$/.test(lenText)) return undefined;
-  const ip = parseIP(addr);
-  if (!ip) return undefined;
   const length = Number(lenText);
-  if (length > familyBits(ip.family)) return undefined;
+  if (addr.includes(':')) {
+    const bits = parseIPv6Bits(addr);
+    if (bits === undefined || length > 128) return undefined;
+    return prefixFromIPv6Bits(bits, length);
+  }
+  const ip = parseIP(addr);
+  if (!ip || length > familyBits(ip.family)) return undefined;
   return { family: ip.family, network: ip.value & prefixMask(ip.family, length), length };
 }
 

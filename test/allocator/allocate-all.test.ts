@@ -19,6 +19,18 @@ describe('allocateAll', () => {
     });
   });
 
+  it('gives a Service that asks for an IPv4-mapped IPv6 address that IPv4 address, as upstream does', () => {
+    const out = allocateAll(cfg, snap(svc('a', { annotations: { 'metallb.io/loadBalancerIPs': '::ffff:192.0.2.2' } })));
+    expect(plain(out)).toEqual({ 'default/a': { ips: ['192.0.2.2'], pool: 'p' } });
+  });
+
+  it('counts every ingress entry, hostnames included, when it ranks Services (upstream sorts by len(status.loadBalancer.ingress))', () => {
+    // "b" has a hostname entry only: upstream serves it before "a", which has none.
+    const b = { ...svc('b'), status: { loadBalancer: { ingress: [{ hostname: 'lb.example.com' }] } } };
+    const out = allocateAll(config(pool('p', ['192.0.2.0/32'])), snap(svc('a'), b));
+    expect(plain(out)).toEqual({ 'default/a': { error: 'no available IPs' }, 'default/b': { ips: ['192.0.2.0'], pool: 'p' } });
+  });
+
   it('ranks dual-stack holders before single ones', () => {
     const c = config(pool('d', ['192.0.2.0/32', '2001:db8::/127']));
     const out = allocateAll(

@@ -58,6 +58,9 @@ describe('service inputs (spec 3.1)', () => {
     [{ annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.1, 2001:db8::1' } }, ['192.0.2.1', '2001:db8::1'], 'dual'],
     [{ annotations: { 'metallb.universe.tf/loadBalancerIPs': '192.0.2.1' } }, ['192.0.2.1'], 'ipv4'],
     [{ loadBalancerIP: '2001:db8::5' }, ['2001:db8::5'], 'ipv6'],
+    // IPv4-mapped IPv6 is IPv4, as Go's net.ParseIP reads it: the Service gets (and shows) 192.0.2.5.
+    [{ annotations: { 'metallb.io/loadBalancerIPs': '::ffff:192.0.2.5' } }, ['192.0.2.5'], 'ipv4'],
+    [{ annotations: { 'metallb.io/loadBalancerIPs': '::ffff:192.0.2.5,2001:db8::5' } }, ['192.0.2.5', '2001:db8::5'], 'dual'],
     [{}, [], undefined],
   ])('requested IPs %j', (o, ips, family) => {
     const r = requestedIPs(svc('a', o));
@@ -69,6 +72,8 @@ describe('service inputs (spec 3.1)', () => {
     [{ annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.1' }, loadBalancerIP: '192.0.2.1' }, 'service can not have both metallb.io/loadBalancerIPs and svc.Spec.LoadBalancerIP'],
     [{ annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.x' } }, 'invalid metallb.io/loadBalancerIPs: "192.0.2.x"'],
     [{ annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.1,192.0.2.2' } }, 'same address family ["192.0.2.1" "192.0.2.2"]'],
+    // Upstream prints the addresses as Go's net.IP.String() does: the mapped one as IPv4.
+    [{ annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.1,::ffff:192.0.2.2' } }, 'same address family ["192.0.2.1" "192.0.2.2"]'],
     [{ annotations: { 'metallb.io/loadBalancerIPs': '192.0.2.1,2001:db8::1,192.0.2.3' } }, 'invalid ips length 3 ["192.0.2.1" "2001:db8::1" "192.0.2.3"]'],
     [{ loadBalancerIP: 'nope' }, 'invalid spec.loadBalancerIP "nope"'],
   ])('requested IPs error %j', (o, message) => {

@@ -1,6 +1,5 @@
 // Schema validation of rendered manifests: built-in kinds with kubernetes-models (the OpenAPI schemas
-// of Kubernetes itself), custom resources with ajv against the CRDs' own openAPIV3Schema.
-import { Ajv } from 'ajv';
+// of Kubernetes itself). Custom resources: src/api/crd-validation (test/chart/crds.test.ts).
 import type { K8sObject } from './helm.js';
 
 /** Kinds from CRDs we do not ship (Prometheus operator, cert-manager): checked structurally by the tests. */
@@ -37,25 +36,4 @@ export async function validateBuiltIn(objects: K8sObject[]): Promise<string[]> {
     }
   }
   return problems;
-}
-
-/** One ajv validator per served version of each CRD, keyed "<group>/<version>/<Kind>". */
-export function crdValidators(crds: K8sObject[]): Map<string, (obj: unknown) => string[]> {
-  const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
-  // Kubernetes' structural-schema extensions are not JSON Schema keywords.
-  for (const kw of ['x-kubernetes-preserve-unknown-fields', 'x-kubernetes-int-or-string', 'x-kubernetes-validations',
-    'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type', 'x-kubernetes-embedded-resource']) {
-    ajv.addKeyword(kw);
-  }
-  const out = new Map<string, (obj: unknown) => string[]>();
-  for (const crd of crds) {
-    const spec = crd.spec as { group: string; names: { kind: string }; versions: Array<{ name: string; schema?: { openAPIV3Schema: object } }> };
-    for (const v of spec.versions) {
-      if (!v.schema) continue;
-      const check = ajv.compile(v.schema.openAPIV3Schema);
-      out.set(`${spec.group}/${v.name}/${spec.names.kind}`, (obj) =>
-        check(obj) ? [] : (check.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`));
-    }
-  }
-  return out;
 }

@@ -33,8 +33,26 @@ describe('IPAddressPool rules', () => {
     ['duplicate serviceSelectors values', [pool('a', ['192.0.2.0/24'], { serviceAllocation: { serviceSelectors: [{ matchExpressions: [{ key: 'foo', operator: 'In', values: ['bar', 'bar'] }] }] } })], 'duplicate definition of match expression value in label selector "bar"'],
     ['invalid namespace selector', [pool('a', ['192.0.2.0/24'], { serviceAllocation: { namespaceSelectors: [{ matchExpressions: [{ key: 'a', operator: 'Bogus' }] }] } })], 'invalid namespace label selector'],
     ['invalid service selector value', [pool('a', ['192.0.2.0/24'], { serviceAllocation: { serviceSelectors: [{ matchLabels: { app: 'not valid!' } }] } })], 'invalid service label selector'],
+    // IPv4-mapped IPv6 (::ffff:a.b.c.d) is IPv4, as Go's net.ParseIP and net.ParseCIDR make it.
+    ['IPv4-mapped CIDR overlapping its IPv4 twin', [pool('a', ['198.51.100.0/24']), pool('b', ['::ffff:198.51.100.0/120'])], 'CIDR "198.51.100.0/24" in pool "b" overlaps with already defined CIDR "198.51.100.0/24"'],
+    ['IPv4-mapped range overlapping an IPv4 CIDR', [pool('a', ['198.51.100.0/28']), pool('b', ['::ffff:198.51.100.10-::ffff:198.51.100.20'])], 'overlaps with already defined CIDR "198.51.100.0/28"'],
+    ['a range from IPv4 to IPv4-mapped is one family', [pool('a', ['198.51.100.20-::ffff:198.51.100.10'])], 'invalid IP range "198.51.100.20-::ffff:198.51.100.10": start IP "198.51.100.20" is after the end IP "198.51.100.10"'],
     ['autoAssign not a boolean', [pool('a', ['192.0.2.0/24'], { autoAssign: 'no' })], 'spec.autoAssign in body must be of type boolean'],
   ];
+  test.each([
+    // Go keeps the /len of the 16-byte mask: len - 96 bits of the IPv4 address (/104 is a /8)...
+    ['::ffff:198.51.100.0/120', ['198.51.100.0/24']],
+    ['::ffff:10.0.0.0/104', ['10.0.0.0/8']],
+    ['0:0:0:0:0:ffff:198.51.100.7/128', ['198.51.100.7/32']],
+    ['::ffff:198.51.100.10-::ffff:198.51.100.13', ['198.51.100.10/31', '198.51.100.12/31']],
+    ['198.51.100.10-::ffff:198.51.100.11', ['198.51.100.10/31']],
+    // ...while a mask shorter than 96 bits clears the ffff: what is left is IPv6.
+    ['::ffff:10.0.0.0/64', ['::/64']],
+  ])('IPv4-mapped entry %s is read as Go reads it: %j', (entry, want) => {
+    const r = build([pool('p', [entry])]);
+    expect(r.ok && [...r.config.pools.get('p')!.cidrs].map((c) => formatPrefix(c.prefix))).toEqual(want);
+  });
+
   test.each(rows)('%s', (_d, objects, error) => {
     const lines = problems(objects);
     if (error === undefined) expect(lines).toEqual([]);

@@ -82,9 +82,35 @@ metadata: {name: broken
     expect(r.out).toEqual([]);
     expect(r.err[0]).toMatch(/bad\.yaml:19: /);
     expect(r.err.slice(1)).toEqual([
+      // What the API server itself refuses (the CRD's rule), in its words, before MetalLB's checks.
+      'BGPPeer/tor: spec.holdTime: Invalid value: "string": invalid hold time: must be 0 or >=3s',
       'BGPPeer/tor: spec.holdTime: invalid BGPPeer timers: invalid hold time "2s": must be 0 or >=3s',
       'IPAddressPool/b: spec.addresses[1]: invalid CIDR "192.0.2.9-192.0.2.1" in pool "b": invalid IP range "192.0.2.9-192.0.2.1": start IP "192.0.2.9" is after the end IP "192.0.2.1" (write 192.0.2.0/24 or 192.0.2.10-192.0.2.20)',
     ]);
+  });
+
+  test('runs the CRDs\' schema and rules: what the API server would refuse is refused, what it admits is not', async () => {
+    await writeFile(join(dir, 'crd.yaml'), `apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: Pool_A}
+spec: {addresses: [192.0.2.0/24]}
+---
+apiVersion: metallb.io/v1beta1
+kind: BFDProfile
+metadata: {name: fast}
+spec: {receiveInterval: 5}
+`);
+    const r = await run(join(dir, 'crd.yaml'));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain('IPAddressPool/Pool_A: metadata.name: Invalid value: "Pool_A": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, \'-\' or \'.\', and must start and end with an alphanumeric character (e.g. \'example.com\')');
+    expect(r.err).toContain('BFDProfile/fast: spec.receiveInterval: Invalid value: 5: spec.receiveInterval in body should be greater than or equal to 10');
+    // holdTime "0": Go parses it and upstream takes it; so do the CRDs and the configuration checks.
+    await writeFile(join(dir, 'zero.yaml'), `apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: tor}
+spec: {myASN: 64500, peerASN: 64501, peerAddress: 192.0.2.1, holdTime: "0", keepaliveTime: "0"}
+`);
+    expect(await run(join(dir, 'zero.yaml'))).toEqual({ code: 0, err: [], out: [expect.stringMatching(/^valid: 0 pools, 1 peer,/)] });
   });
 
   test('--namespace refuses MetalLB objects created elsewhere', async () => {

@@ -1,6 +1,5 @@
 // BGPAdvertisement (metallb.io/v1beta1): how Service IPs of some pools are announced by BGP.
-import { MAX_ITEMS_WITH_RULES, int32, int64, labelSelectors, objectSchema, stringSet, type Schema } from './common.js';
-import { communityValueRule } from './community.js';
+import { int32, int64, labelSelectors, objectSchema, stringSet, type Schema } from './common.js';
 import { AGE, type CrdDefinition } from './types.js';
 
 const spec: Schema = {
@@ -13,15 +12,13 @@ const spec: Schema = {
     }),
     aggregationLengthV6: int32('Prefix length used for IPv6 announcements (128 = each address on its own).', {
       default: 128,
-      'x-kubernetes-validations': [{ rule: 'self >= 0 && self <= 128', message: 'invalid aggregation length for IPv6: must be between 0 and 128' }],
+      // Upstream takes a negative length unless a pool it applies to has IPv6 addresses (the webhook checks that).
+      'x-kubernetes-validations': [{ rule: 'self <= 128', message: 'invalid aggregation length for IPv6: must be at most 128' }],
     }),
     localPref: int64('BGP LOCAL_PREF attribute (iBGP only); 0 = not set.', { minimum: 0, maximum: 4294967295 }),
-    communities: {
-      ...stringSet('BGP communities: A:B (16-bit numbers), large:A:B:C (32-bit numbers) or the name of a Community alias.', {
-        type: 'string', maxLength: 128, 'x-kubernetes-validations': [communityValueRule('self')],
-      }),
-      maxItems: MAX_ITEMS_WITH_RULES,
-    },
+    // No CEL rule on communities: each is looked up as a Community alias first, and an alias name can be
+    // any string, so only the webhook (which sees the aliases) can refuse one.
+    communities: stringSet('BGP communities: A:B (16-bit numbers), large:A:B:C (32-bit numbers) or the name of a Community alias.'),
     ipAddressPools: stringSet('Names of the pools announced; with ipAddressPoolSelectors also empty, every pool.'),
     ipAddressPoolSelectors: labelSelectors('Pools (by label) announced.'),
     nodeSelectors: labelSelectors('Nodes that announce (become next hops); empty = every node.'),

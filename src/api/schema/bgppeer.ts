@@ -1,13 +1,15 @@
-// BGPPeer (metallb.io): v1beta2 is stored; v1beta1 is still served and converted by the /convert
-// webhook. The only schema differences: v1beta1 nodeSelectors use a legacy shape and its peerPort
-// has no default and allows 0.
+// BGPPeer (metallb.io): v1beta2 is stored; v1beta1 is still served (deprecated, as upstream) and
+// converted by the /convert webhook. v1beta1 has fewer fields (no vrf, no passwordSecret: the API
+// server prunes them), requires peerASN and peerAddress, uses a legacy nodeSelectors shape, and its
+// peerPort has no default and allows 0.
 import { DURATION, IP, bool, int64, labelSelectors, matches, objectSchema, str, type CelRule, type Schema } from './common.js';
 import { AGE, type CrdDefinition } from './types.js';
 
 const asn = (description: string, min: number): Schema => int64(description, { minimum: min, maximum: 4294967295 });
 
+// Upstream leaves an empty string unparsed (Go's omitempty: "" is unset), so "" passes.
 const ipField = (description: string, field: string): Schema =>
-  str(description, { maxLength: 64, 'x-kubernetes-validations': [{ rule: matches(IP), message: `${field} must be an IPv4 or IPv6 address` }] });
+  str(description, { maxLength: 64, 'x-kubernetes-validations': [{ rule: `self == '' || ${matches(IP)}`, message: `${field} must be an IPv4 or IPv6 address` }] });
 
 const durationField = (description: string, field: string, rules: CelRule[] = []): Schema =>
   str(description, {
@@ -20,8 +22,9 @@ const specRules: CelRule[] = [
   { rule: 'self.myASN != 0', message: 'missing local ASN: set myASN' },
   { rule: '(has(self.peerASN) && self.peerASN != 0) || (has(self.dynamicASN) && self.dynamicASN != "")', message: 'missing peer ASN and dynamicASN: set one of them' },
   { rule: '!(has(self.peerASN) && self.peerASN != 0 && has(self.dynamicASN) && self.dynamicASN != "")', message: 'both peer ASN and dynamicASN specified: set only one' },
-  { rule: 'has(self.peerAddress) || has(self.interface)', message: 'peer has no Address or Interface specified: set peerAddress or interface' },
-  { rule: '!(has(self.peerAddress) && has(self.interface))', message: 'peer has both Address and Interface specified: set only one' },
+  // As upstream, an empty string counts as unset.
+  { rule: "(has(self.peerAddress) && self.peerAddress != '') || (has(self.interface) && self.interface != '')", message: 'peer has no Address or Interface specified: set peerAddress or interface' },
+  { rule: "!(has(self.peerAddress) && self.peerAddress != '' && has(self.interface) && self.interface != '')", message: 'peer has both Address and Interface specified: set only one' },
   { rule: '!(has(self.peerASN) && self.peerASN == self.myASN && has(self.ebgpMultiHop) && self.ebgpMultiHop)', message: 'invalid ebgp-multihop parameter set for an ibgp peer' },
   { rule: '!(has(self.password) && self.password != "" && has(self.passwordSecret) && has(self.passwordSecret.name) && self.passwordSecret.name != "")', message: 'can not have both password and secret ref set in peer config' },
   {
@@ -31,11 +34,14 @@ const specRules: CelRule[] = [
   },
 ];
 
-/** v1beta1 knows only these fields (the rest came with v1beta2); its peerAddress and peerASN are required. */
-const V1BETA1_FIELDS = ['myASN', 'peerASN', 'peerAddress', 'sourceAddress', 'peerPort', 'holdTime', 'keepaliveTime', 'routerID',
-  'nodeSelectors', 'password', 'passwordSecret', 'bfdProfile', 'ebgpMultiHop', 'vrf'];
+/**
+ * v1beta1 knows only these fields (metallb/metallb api/v1beta1/bgppeer_types.go); the API server
+ * prunes any other, vrf and passwordSecret included. Its peerAddress and peerASN are required.
+ */
+export const V1BETA1_FIELDS = ['myASN', 'peerASN', 'peerAddress', 'sourceAddress', 'peerPort', 'holdTime', 'keepaliveTime', 'routerID',
+  'nodeSelectors', 'password', 'bfdProfile', 'ebgpMultiHop'];
 const V1BETA1_RULES = new Set(['missing local ASN: set myASN', 'invalid ebgp-multihop parameter set for an ibgp peer',
-  'can not have both password and secret ref set in peer config', 'invalid keepaliveTime: must be lower than or equal to holdTime']);
+  'invalid keepaliveTime: must be lower than or equal to holdTime']);
 
 function spec(v1beta1: boolean): Schema {
   const full = spec2(v1beta1);
@@ -65,8 +71,8 @@ function spec2(v1beta1: boolean): Schema {
         ? int64('TCP port of the peer (0 or unset = 179).', { minimum: 0, maximum: 16384 })
         : int64('TCP port of the peer.', { minimum: 1, maximum: 16384, default: 179 }),
       holdTime: durationField('BGP hold time; 0 or at least 3s.', 'holdTime', [{
-        // FRR takes whole seconds: anything under 1s truncates to 0, which disables the timer.
-        rule: `!${matches(DURATION)} || duration(self) < duration('1s') || duration(self) >= duration('3s')`,
+        // As upstream: truncated to whole seconds (toward zero), it must be 0 or at least 3s.
+        rule: `!${matches(DURATION)} || (duration(self) > duration('-1s') && duration(self) < duration('1s')) || duration(self) >= duration('3s')`,
         message: 'invalid hold time: must be 0 or >=3s',
       }]),
       keepaliveTime: durationField('BGP keepalive interval; at most holdTime.', 'keepaliveTime'),
@@ -85,7 +91,7 @@ function spec2(v1beta1: boolean): Schema {
       },
       bfdProfile: str('Name of a BFDProfile; enables BFD for this session.'),
       enableGracefulRestart: bool('BGP graceful restart: keep forwarding while the speaker restarts. Set at creation only.', {
-        'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'EnableGracefulRestart cannot be changed after creation', reason: 'FieldValueForbidden' }],
+        'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'EnableGracefulRestart cannot be changed after creation' }],
       }),
       ebgpMultiHop: bool('The peer is more than one hop away (eBGP multihop).'),
       vrf: str('Host VRF to open the session from; empty = the default VRF.'),
@@ -130,7 +136,7 @@ export const bgpPeerCRD: CrdDefinition = {
   conversionWebhook: true,
   versions: [
     {
-      name: 'v1beta1', served: true, storage: false,
+      name: 'v1beta1', served: true, storage: false, deprecated: true, deprecationWarning: 'v1beta1 is deprecated, please use v1beta2',
       schema: objectSchema('BGPPeer (v1beta1, served for old clients): a BGP session to a router.', spec(true), { type: 'object', description: 'Unused.' }, true),
       printerColumns: columns,
     },

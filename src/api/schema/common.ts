@@ -2,8 +2,10 @@
 // rules use. The regexes avoid backslashes (classes like [.] instead of \.) so they read the same in
 // a CEL string literal, in RE2 (the API server) and in JavaScript (the tests).
 
+import type { JSONSchemaProps } from '../crd-validation/json-schema.js';
+
 /** The subset of OpenAPI v3 (plus Kubernetes extensions) the CRDs use. */
-export interface Schema {
+export interface Schema extends JSONSchemaProps {
   type?: 'object' | 'array' | 'string' | 'integer' | 'boolean' | 'number';
   description?: string;
   format?: string;
@@ -30,8 +32,7 @@ export interface Schema {
 export interface CelRule {
   rule: string;
   message: string;
-  /** set on rules that compare with oldSelf (transition rules) */
-  reason?: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';
+  // No `reason` or `fieldPath`: they need Kubernetes 1.28, everything else here 1.25 (docs/configuration.md).
 }
 
 // ---- regular expressions ----------------------------------------------------------------------
@@ -54,19 +55,29 @@ export const IPV6 = '(' + [
   `[0-9a-fA-F:]{1,30}:${IPV4}`,
 ].join('|') + ')';
 export const IP = `(${IPV4}|${IPV6})`;
-export const CIDR = `(${IPV4}/(3[0-2]|[12]?[0-9])|${IPV6}/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))`;
-/** start-end of one family, blanks around the dash and at the ends allowed (upstream trims them) */
-export const RANGE = `([ ]*${IPV4}[ ]*-[ ]*${IPV4}[ ]*|[ ]*${IPV6}[ ]*-[ ]*${IPV6}[ ]*)`;
-/** a Go duration as metav1.Duration accepts it: 90s, 1m30s, 1.5h, 300ms */
-export const DURATION = '([0-9]+([.][0-9]+)?(ns|us|µs|ms|s|m|h))+';
+/**
+ * The shape of a pool entry, loose on purpose: every entry Go's net.ParseCIDR reads (address
+ * characters, "/", digits; no spaces, no zone) and every range upstream reads (two parts around the
+ * one "-", each trimmed and parsed by net.ParseIP, so neither holds a "-") matches, so the CRD never
+ * refuses what upstream takes. The exact checks (numbers in range, one family, start <= end) are the
+ * webhook's and `metallb-ts validate`'s: a precise regex costs more than the API server allows on a
+ * list (see MAX_ITEMS_WITH_RULES).
+ */
+export const POOL_CIDR_SHAPE = '[0-9a-fA-F.:]+/[0-9]+';
+export const POOL_RANGE_SHAPE = '[^-]+-[^-]+';
+/**
+ * Exactly what Go's time.ParseDuration (behind metav1.Duration) reads, but for overflow: an optional
+ * sign, then "0" or numbers with a unit (a number has digits before or after its dot: "1.", ".5").
+ * 90s, 1m30s, 1.5h, 300ms, 0, -1s; "µs" is written with the micro sign or the Greek mu.
+ */
+export const DURATION = '[-+]?(0|(([0-9]+([.][0-9]*)?|[.][0-9]+)(ns|us|µs|μs|ms|s|m|h))+)';
 
 /**
- * The API server refuses a CRD whose CEL rules could cost too much in the worst case: it multiplies a
- * rule's cost by the largest possible number of values it runs on (about a million for an unbounded
- * list of short strings) and sums over the CRD (limit 1e8). So every list whose items carry rules is
- * bounded, and every string a rule reads is bounded by maxLength. 1000 entries is far above any real
- * pool or advertisement; the estimate for the costliest rule (pool addresses: one regex of ~1,500
- * characters over at most 96 characters, factor 0.1) is ~14,000 per item, 1.4e7 for the list.
+ * The API server refuses a CRD whose CEL rules could cost too much: it multiplies a rule's estimated
+ * cost by the number of values it can run on (a list without maxItems counts as the ~1e6 strings
+ * that fit in a request) and refuses a rule over 1e7 or a version over 1e8 in total. So every list
+ * whose items carry rules is bounded, and every string a rule reads has a maxLength. Upstream has no
+ * such bounds (docs/differences.md); test/kube/crds.test.ts keeps every rule under a tenth of the limit.
  */
 export const MAX_ITEMS_WITH_RULES = 1000;
 
@@ -143,4 +154,4 @@ export function objectSchema(description: string, spec: Schema, status?: Schema,
 }
 
 /** A status field that may be set once and never changed. */
-export const immutable = (field: string): CelRule => ({ rule: 'self == oldSelf', message: `${field} is immutable`, reason: 'FieldValueForbidden' });
+export const immutable = (field: string): CelRule => ({ rule: 'self == oldSelf', message: `${field} is immutable` });

@@ -2,28 +2,18 @@
 import { MAX_ITEMS_WITH_RULES, objectSchema, str, type CelRule, type Schema } from './common.js';
 import { AGE, type CrdDefinition } from './types.js';
 
-const U16 = '[0-9]{1,5}';
-const U32 = '[0-9]{1,10}';
-
 /**
- * A community string with two parts must be A:B of 16-bit numbers, one with four parts must be
- * large:A:B:C of 32-bit numbers. Anything else (no colon) is an alias name, resolved at run time.
- * `subject` is the CEL expression of the string.
+ * A Community value, exactly as upstream's parser (metallb/metallb internal/bgp/community) reads it:
+ * two parts (strconv.ParseUint base 10, 16 bits: digits only, leading zeros allowed) or four,
+ * "large" then three 32-bit numbers. int() fails on numbers beyond 64 bits, which refuses them too.
  */
-export function communityValueRule(subject: string, allowAlias = true): CelRule {
-  const parts = `${subject}.split(':')`;
-  const standard = `(${subject}.matches('^${U16}:${U16}$') && int(${parts}[0]) <= 65535 && int(${parts}[1]) <= 65535)`;
-  const large = `(${subject}.matches('^large:${U32}:${U32}:${U32}$') && int(${parts}[1]) <= 4294967295 && int(${parts}[2]) <= 4294967295 && int(${parts}[3]) <= 4294967295)`;
-  return allowAlias
-    ? {
-      rule: `(size(${parts}) != 2 || ${standard}) && (size(${parts}) != 4 || ${large})`,
-      message: 'invalid community value: use A:B with numbers up to 65535, large:A:B:C with numbers up to 4294967295, or the name of a Community alias',
-    }
-    : {
-      rule: `${standard} || ${large}`,
-      message: 'invalid community value: use A:B with numbers up to 65535 or large:A:B:C with numbers up to 4294967295',
-    };
-}
+export const communityValueRule: CelRule = {
+  rule: "self.matches('^[0-9]+:[0-9]+$')"
+    + " ? int(self.split(':')[0]) <= 65535 && int(self.split(':')[1]) <= 65535"
+    + " : self.matches('^large:[0-9]+:[0-9]+:[0-9]+$') && int(self.split(':')[1]) <= 4294967295"
+    + " && int(self.split(':')[2]) <= 4294967295 && int(self.split(':')[3]) <= 4294967295",
+  message: 'invalid community value: use A:B with numbers up to 65535 or large:A:B:C with numbers up to 4294967295',
+};
 
 const spec: Schema = {
   type: 'object',
@@ -32,15 +22,13 @@ const spec: Schema = {
     communities: {
       type: 'array',
       description: 'Aliases: a name and the community value it stands for. Names are unique across all Community objects.',
-      'x-kubernetes-list-type': 'map',
-      'x-kubernetes-list-map-keys': ['name'],
       maxItems: MAX_ITEMS_WITH_RULES,
       items: {
         type: 'object',
-        required: ['name'],
         properties: {
-          name: str('The alias, used in BGPAdvertisement communities. Avoid colons: a name like A:B reads as a value.', { minLength: 1, maxLength: 253 }),
-          value: str('The community: A:B or large:A:B:C.', { maxLength: 128, 'x-kubernetes-validations': [communityValueRule('self', false)] }),
+          name: str('The alias, used in BGPAdvertisement communities. Avoid colons: a name like A:B reads as a value.'),
+          // 38 characters is the longest value without leading zeros (large:4294967295:4294967295:4294967295).
+          value: str('The community: A:B or large:A:B:C.', { maxLength: 64, 'x-kubernetes-validations': [communityValueRule] }),
         },
       },
     },

@@ -1,15 +1,14 @@
 // IPAddressPool (metallb.io/v1beta1): the addresses handed out to LoadBalancer Services.
-import { CIDR, MAX_ITEMS_WITH_RULES, RANGE, bool, stringSet, int32, labelSelectors, matches, objectSchema, int64, type Schema } from './common.js';
+import { MAX_ITEMS_WITH_RULES, POOL_CIDR_SHAPE, POOL_RANGE_SHAPE, bool, stringSet, int32, labelSelectors, matches, objectSchema, int64, type Schema } from './common.js';
 import { AGE, type CrdDefinition } from './types.js';
 
 const address: Schema = {
   type: 'string',
-  // Long enough for a range of two fully written IPv4-mapped IPv6 addresses (2 x 45 + 1).
-  maxLength: 96,
+  // Room for a range of two fully written IPv4-mapped IPv6 addresses (2 x 45 + 1) and some blanks.
+  maxLength: 128,
   'x-kubernetes-validations': [{
-    // One regex per branch keeps the API server's cost estimate low (see MAX_ITEMS_WITH_RULES).
-    rule: `self.contains('-') ? ${matches(RANGE)} : ${matches(CIDR)}`,
-    message: 'each address must be a CIDR (192.0.2.0/24, 2001:db8::/64) or a range of one family (192.0.2.10-192.0.2.20)',
+    rule: `self.contains('-') ? ${matches(POOL_RANGE_SHAPE)} : ${matches(POOL_CIDR_SHAPE)}`,
+    message: 'each address must be a CIDR (192.0.2.0/24, 2001:db8::/64) or a range of two addresses (192.0.2.10-192.0.2.20)',
   }],
 };
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Snapshot } from '../../api/snapshot.js';
 import { parseDocuments, toSnapshot, type ParsedObject } from './parse.js';
 
-export async function loadPaths(paths: string[]): Promise<{ snapshot: Snapshot; errors: string[] }> {
+export async function loadPaths(paths: string[]): Promise<{ snapshot: Snapshot; errors: string[]; objects: ParsedObject[] }> {
   const objects: ParsedObject[] = [];
   const errors: string[] = [];
   for (const p of paths) {
@@ -28,7 +28,7 @@ export async function loadPaths(paths: string[]): Promise<{ snapshot: Snapshot; 
       errors.push(...r.errors);
     }
   }
-  return { snapshot: toSnapshot(objects), errors };
+  return { snapshot: toSnapshot(objects), errors, objects };
 }
 
 /**

@@ -122,6 +122,21 @@ spec:
     });
   });
 
+  test('a v1beta1 BGPPeer loses vrf and passwordSecret, which its version does not have (the API server prunes them)', () => {
+    const text = `apiVersion: metallb.io/v1beta1
+kind: BGPPeer
+metadata: {name: old}
+spec:
+  myASN: 64500
+  peerASN: 64501
+  peerAddress: 192.0.2.1
+  vrf: red
+  passwordSecret: {name: bgp-secret}
+`;
+    const p = toSnapshot(parseDocuments(text, 'p.yaml').objects).bgpPeers[0];
+    expect(p.spec).toEqual({ myASN: 64500, peerASN: 64501, peerAddress: '192.0.2.1' });
+  });
+
   test('unquoted communities stay strings (YAML 1.2, no sexagesimal)', () => {
     const r = parseDocuments('apiVersion: metallb.io/v1beta1\nkind: BGPAdvertisement\nmetadata: {name: a}\nspec:\n  communities:\n  - 65535:65282\n', 'a.yaml');
     expect(toSnapshot(r.objects).bgpAdvertisements[0].spec.communities).toEqual(['65535:65282']);

@@ -53,6 +53,8 @@ export interface ParsedObject {
   /** which Snapshot list the object belongs to */
   list: keyof Snapshot;
   object: KubeObject;
+  /** the object as written, before any conversion (what the API server would be sent) */
+  written: Record<string, unknown>;
   file: string;
   line: number;
 }
@@ -137,7 +139,7 @@ function addObject(value: unknown, file: string, line: number, out: ParseResult)
   if (DEFAULT_NAMESPACED.has(list) && object.metadata.namespace === undefined) {
     object = { ...object, metadata: { ...object.metadata, namespace: 'default' } };
   }
-  out.objects.push({ list, object, file, line });
+  out.objects.push({ list, object, written: value, file, line });
 }
 
 /** The apiVersion to suggest for a kind: the one this reader knows it under, MetalLB's newest by default. */
