@@ -30,7 +30,7 @@ import { componentLogger, type Logger, type LogLevel } from '../util/log.js';
 import { startAnnouncer, startFrr } from './data-planes.js';
 import { joinMembership, nodeMembers } from './join-membership.js';
 import { LatestWins } from './latest-wins.js';
-import { roleRegistry, startRoleServers } from './role-servers.js';
+import { roleRegistry, startRoleServers, type MetricsSecurity } from './role-servers.js';
 import { SpeakerLoop } from './speaker-loop.js';
 import { SpeakerPublisher, orphanedByConfig } from './speaker-status.js';
 import { VERSION } from '../util/version.js';
@@ -59,6 +59,8 @@ export interface SpeakerOptions {
   /** label selector of the speaker Pods (memberlist --ml-labels); unset: members are the Nodes */
   memberLabels?: string;
   metricsPort?: number;
+  /** default: HTTPS with TokenReview + SubjectAccessReview through this kubeConfig, self-signed */
+  metrics?: MetricsSecurity;
   /** /healthz, /readyz on 127.0.0.1 */
   healthPort?: number;
   owner?: OwnerReference;
@@ -236,7 +238,10 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
     }, 1000);
   };
 
-  const servers = await startRoleServers({ registry, metricsPort: o.metricsPort, healthPort: o.healthPort, healthHost: '127.0.0.1', ready: () => queue.started });
+  const servers = await startRoleServers({
+    registry, metricsPort: o.metricsPort, metrics: o.metrics ?? { kubeConfig: o.kubeConfig }, healthPort: o.healthPort, healthHost: '127.0.0.1',
+    ready: () => queue.started, logger: log,
+  });
   source.start();
   void source.synced.then(() => {
     source.on('change', submit);

@@ -2,3 +2,4 @@ export { FakeApiServer, type Fault, type Verb, type RequestRecord } from './serv
 export { kubeConfigFor, writeKubeconfig } from './kubeconfig.js';
 export { BUILTIN_RESOURCES, type ResourceType } from './resources.js';
 export type { Obj } from './store.js';
+export { installAuthReviews, type AuthReviews, type Identity } from './auth-reviews.js';
