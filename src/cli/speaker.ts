@@ -23,6 +23,7 @@ export function register(program: Command): void {
     .option('--bgp-debounce-ms <ms>', 'coalescing window after an FRR apply', '75')
     .option('--no-bgp', 'do not drive FRR (layer 2 only)')
     .option('--no-layer2', 'do not answer ARP/NDP (BGP only)')
+    .option('--ml-secret-name <name>', 'membership: the Secret in the MetalLB namespace whose key secretkey is the shared key (the controller creates it); read through the API, a changed key is taken without a restart; enables membership')
     .option('--ml-labels <selector>', 'membership: label selector of the speaker Pods whose IPs are the members (default: the Nodes\' InternalIPs)')
     .option('--ignore-exclude-lb', 'also announce from nodes labelled node.kubernetes.io/exclude-from-external-load-balancers')
     .option('--exclude-interfaces <regex...>', 'interfaces never used for layer 2 (wins over --exclude-interfaces-file; default: upstream\'s list)')

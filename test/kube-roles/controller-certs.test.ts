@@ -146,12 +146,13 @@ describe('controller-owned webhook certificates', () => {
     await second.stop();
     stops.pop();
 
-    // Short-lived serving certificates (6 s, renewed with 3 s left): the served one changes by itself.
+    // Short-lived serving certificates (30 s, renewed with 25 s left, so about every 5 s; the margin
+    // leaves a loaded machine time to make the next one): the served one changes by itself.
     // The serving pair is spoilt first so that a short one is made; the CA is still good and stays.
     const caBefore = text(secret()!, 'ca.crt');
     const cur = secret()!;
     api.update({ ...cur, data: { ...cur.data, 'tls.crt': Buffer.from('spoilt').toString('base64') } });
-    const third = await start({ certValidityMs: 6000, renewBeforeMs: 3000 });
+    const third = await start({ certValidityMs: 30_000, renewBeforeMs: 25_000 });
     await waitFor('short certificate', () => text(secret()!, 'tls.crt').startsWith('-----BEGIN CERTIFICATE-----') && text(secret()!, 'tls.crt') !== pemOne, 20_000);
     await waitFor('ready', () => third.webhook!.ready());
     // Whatever the process serves now, it serves another certificate a few seconds later: rotated

@@ -1,7 +1,7 @@
 // The registry and HTTP servers the controller and speaker start (standalone uses the registry), and
 // /metrics as upstream 0.16 serves it: HTTPS, a bearer token checked by TokenReview, `get` on
 // /metrics checked by SubjectAccessReview against the RBAC objects in the stand-in API server.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { get as httpsGet } from 'node:https';
@@ -12,6 +12,9 @@ import { Registry } from 'prom-client';
 import { roleRegistry, startRoleServers, type RoleServers } from '../../src/roles/role-servers.js';
 import { FakeApiServer, installAuthReviews, kubeConfigFor, type AuthReviews } from '../apiserver/index.js';
 import { httpGet } from '../kube-roles/helpers.js';
+
+// A self-signed certificate (an RSA key) is made at start; a busy 2-core machine can take seconds.
+jest.setTimeout(30_000);
 
 it('a role\'s own registry has the process metrics; a given one is used as it is', async () => {
   expect(await roleRegistry().metrics()).toMatch(/^process_cpu_user_seconds_total /m);
