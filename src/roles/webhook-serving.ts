@@ -9,6 +9,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Gauge, type Registry } from 'prom-client';
 import { DirCertSource, type CertSource } from '../certs/source.js';
 import { admissionLister, type KubeSource } from '../sources/kube/source.js';
+import { reuseConnections } from '../status/kube-connections.js';
 import type { Logger } from '../util/log.js';
 import { WebhookServer } from '../webhook/server.js';
 import { BGPPEER_CRD, ConversionCaSync, WEBHOOK_CONFIGURATION } from './conversion-ca.js';
@@ -41,6 +42,8 @@ export interface WebhookServing {
 
 export async function startWebhookServing(o: WebhookServingOptions): Promise<WebhookServing> {
   const log = o.logger;
+  // Every review lists objects: without this each list would build (and keep) its own HTTP agent.
+  reuseConnections(o.kubeConfig);
   let certs: CertSource;
   let rotator: WebhookCertRotator | undefined;
   let caSync: ConversionCaSync | undefined;

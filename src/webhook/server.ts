@@ -4,8 +4,8 @@
 //
 // It fails fast and stays bounded: every review is answered within its deadline (the API server's
 // `?timeout=` minus a margin, else 8 s); while the current objects cannot be read (caches not synced,
-// API unreachable) the answer is a denial that says so (failurePolicy Fail semantics, with words),
-// and at most `maxInFlight` reviews read the API at once; more are denied at once.
+// API unreachable) the answer is a denial that says so (failurePolicy Fail semantics, with words).
+// At most `maxInFlight` reviews read the API at once; others wait for a turn within their deadline.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -32,7 +32,7 @@ export interface WebhookServerOptions {
   certs?: CertSource;
   /** deadline of a review when the request names none (default 8000 ms) */
   reviewTimeoutMs?: number;
-  /** reviews reading the API at the same time (default 32) */
+  /** reviews reading the API at the same time (default 16); others wait for a turn */
   maxInFlight?: number;
   build?: BuildFn;
   logger?: Logger;
@@ -46,6 +46,8 @@ export class WebhookServer {
   private readonly build: BuildFn;
   private readonly unsubscribe: () => void = () => {};
   private inFlight = 0;
+  /** reviews waiting for a turn to read the API, oldest first */
+  private readonly waiting: Array<() => void> = [];
 
   constructor(private readonly opts: WebhookServerOptions) {
     this.log = opts.logger ?? createLogger('none');
@@ -151,17 +153,18 @@ export class WebhookServer {
   }
 
   private async admit(hook: WebhookKind, request: AdmissionRequest, deadlineMs: number) {
-    const what = `${hook.kind} ${request.name ?? request.object?.metadata?.name ?? ''}`.trim();
     if (!OPERATIONS.includes(request.operation as string)) return review(hook, request, emptySnapshot(), { namespace: this.opts.namespace, build: this.build });
     if (this.opts.canRead && !this.opts.canRead()) {
       return deny(request.uid, `failed to get existing ${hook.kind} objects: the webhook cannot read the current objects yet (its caches have not synced with the API server); try again in a moment`, 503);
     }
-    if (this.inFlight >= (this.opts.maxInFlight ?? 32)) {
-      return deny(request.uid, `cannot validate ${what}: too many reviews at once; try again in a moment`, 429);
-    }
-    this.inFlight++;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(new Error(`reading the current objects took longer than ${deadlineMs} ms`)), deadlineMs);
+    try {
+      await this.turn(abort.signal);
+    } catch (err) {
+      clearTimeout(timer);
+      return deny(request.uid, `failed to get existing ${hook.kind} objects: ${(err as Error).message} (too many reviews at once)`, 503);
+    }
     try {
       const current = await abortable(this.opts.lister(needs(hook), abort.signal), abort.signal);
       return review(hook, request, current, { namespace: this.opts.namespace, build: this.build });
@@ -171,7 +174,30 @@ export class WebhookServer {
     } finally {
       clearTimeout(timer);
       this.inFlight--;
+      this.waiting.shift()?.();
     }
+  }
+
+  /** Resolves when this review may read the API (counted in inFlight); rejects when `signal` aborts first. */
+  private turn(signal: AbortSignal): Promise<void> {
+    if (this.inFlight < (this.opts.maxInFlight ?? 16)) {
+      this.inFlight++;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const go = () => {
+        signal.removeEventListener('abort', onAbort);
+        this.inFlight++;
+        resolve();
+      };
+      const onAbort = () => {
+        const i = this.waiting.indexOf(go);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(signal.reason as Error);
+      };
+      this.waiting.push(go);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
   }
 }
 

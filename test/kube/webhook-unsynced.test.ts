@@ -120,3 +120,44 @@ describe('webhook whose reads outlast the review deadline', () => {
     expect(res.status?.message).toBe('failed to get existing IPAddressPool objects: reading the current objects took longer than 1000 ms');
   });
 });
+
+describe('webhook with more reviews than reads it allows at once', () => {
+  it('makes a review wait for its turn (judged, not refused), and refuses it only when its deadline passes first', async () => {
+    const releases: Array<() => void> = [];
+    const webhook = new WebhookServer({
+      namespace: NS, reviewTimeoutMs: 5000, maxInFlight: 1,
+      lister: async () => {
+        await new Promise<void>((r) => releases.push(r));
+        const { emptySnapshot } = await import('../../src/api/snapshot.js');
+        return emptySnapshot();
+      },
+    });
+    const port = await webhook.listen(0, '127.0.0.1');
+    try {
+      const first = review(port, POOL);
+      const second = review(port, POOL);
+      // one read at a time: the second review reads only after the first one's read is done
+      const waitReads = async (n: number) => {
+        const end = Date.now() + 10_000;
+        while (releases.length < n && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      };
+      await waitReads(1);
+      await new Promise((r) => setTimeout(r, 200));
+      expect(releases).toHaveLength(1);
+      releases[0]();
+      await waitReads(2);
+      releases[1]();
+      expect((await first).allowed).toBe(true);
+      expect((await second).allowed).toBe(true);
+      // a read that never ends holds the only turn: the next review is refused at its deadline, saying why
+      const stuck = review(port, POOL);
+      await waitReads(3);
+      const late = await review(port, POOL, '?timeout=2s');
+      expect(late.status?.message).toBe('failed to get existing IPAddressPool objects: reading the current objects took longer than 1000 ms (too many reviews at once)');
+      releases[2]();
+      expect((await stuck).allowed).toBe(true);
+    } finally {
+      await webhook.close();
+    }
+  });
+});
