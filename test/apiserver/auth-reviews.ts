@@ -3,6 +3,7 @@
 // are decided by RBAC over the Roles, ClusterRoles and bindings stored in the stand-in (rbac.ts), not
 // by a fixed answer. Install with `installAuthReviews(server)`.
 import { authorize, type Attributes } from './rbac.js';
+import { RBAC_RESOURCES } from './resources.js';
 import type { FakeApiServer } from './server.js';
 import type { Obj } from './store.js';
 
@@ -21,6 +22,9 @@ export interface AuthReviews {
 }
 
 export function installAuthReviews(server: FakeApiServer): AuthReviews {
+  for (const r of RBAC_RESOURCES) {
+    if (!server.hasResource(r)) server.addResource(r);
+  }
   const tokens = new Map<string, Identity>();
   server.addReviewEndpoint('/apis/authentication.k8s.io/v1/tokenreviews', (body) => {
     const token = (body.spec as { token?: string } | undefined)?.token ?? '';

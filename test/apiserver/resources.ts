@@ -31,13 +31,6 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
   { group: 'discovery.k8s.io', versions: ['v1'], plural: 'endpointslices', kind: 'EndpointSlice', namespaced: true, statusSubresource: false },
   { group: 'events.k8s.io', versions: ['v1'], plural: 'events', kind: 'Event', namespaced: true, statusSubresource: false },
   { group: 'coordination.k8s.io', versions: ['v1'], plural: 'leases', kind: 'Lease', namespaced: true, statusSubresource: false },
-  { group: 'apps', versions: ['v1'], plural: 'deployments', kind: 'Deployment', namespaced: true, statusSubresource: true },
-  { group: 'apps', versions: ['v1'], plural: 'daemonsets', kind: 'DaemonSet', namespaced: true, statusSubresource: true },
-  { group: 'admissionregistration.k8s.io', versions: ['v1'], plural: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false, statusSubresource: false },
-  { group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'clusterroles', kind: 'ClusterRole', namespaced: false, statusSubresource: false },
-  { group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false, statusSubresource: false },
-  { group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'roles', kind: 'Role', namespaced: true, statusSubresource: false },
-  { group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'rolebindings', kind: 'RoleBinding', namespaced: true, statusSubresource: false },
   metallb('ipaddresspools', 'IPAddressPool'),
   metallb('bgpadvertisements', 'BGPAdvertisement'),
   metallb('l2advertisements', 'L2Advertisement'),
@@ -49,6 +42,23 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
   metallb('servicel2statuses', 'ServiceL2Status'),
   metallb('servicebgpstatuses', 'ServiceBGPStatus'),
   metallb('configurationstates', 'ConfigurationState'),
+];
+
+/**
+ * Types a test adds when it needs them (`server.addResource`), so that the default stand-in still
+ * serves only what it always did (some tests rely on a kind not being served).
+ */
+export const DEPLOYMENTS: ResourceType = { group: 'apps', versions: ['v1'], plural: 'deployments', kind: 'Deployment', namespaced: true, statusSubresource: true };
+export const VALIDATING_WEBHOOK_CONFIGURATIONS: ResourceType = {
+  group: 'admissionregistration.k8s.io', versions: ['v1'], plural: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false, statusSubresource: false,
+};
+export const CUSTOM_RESOURCE_DEFINITIONS: ResourceType = {
+  group: 'apiextensions.k8s.io', versions: ['v1'], plural: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false, statusSubresource: true,
+};
+const rbac = (plural: string, kind: string, namespaced: boolean): ResourceType => ({ group: 'rbac.authorization.k8s.io', versions: ['v1'], plural, kind, namespaced, statusSubresource: false });
+/** Roles, ClusterRoles and their bindings: installAuthReviews adds them. */
+export const RBAC_RESOURCES: ResourceType[] = [
+  rbac('clusterroles', 'ClusterRole', false), rbac('clusterrolebindings', 'ClusterRoleBinding', false), rbac('roles', 'Role', true), rbac('rolebindings', 'RoleBinding', true),
 ];
 
 /** "group/plural" (core: "plural"): the storage key of a resource type, independent of version. */

@@ -82,6 +82,10 @@ export class FakeApiServer {
     this.resources.push(r);
   }
 
+  hasResource(r: Pick<ResourceType, 'group' | 'plural'>): boolean {
+    return this.resources.some((x) => x.group === r.group && x.plural === r.plural);
+  }
+
   /**
    * A create-only endpoint that stores nothing, as the API server's review APIs: POST `path` with an
    * object answers 201 with `answer(object)` (see auth-reviews.ts).

@@ -16,7 +16,7 @@ import { parse } from 'yaml';
 import { Registry } from 'prom-client';
 import { startController } from '../../src/cli/controller.js';
 import { runController, type ControllerHandle } from '../../src/roles/controller.js';
-import { FakeApiServer, kubeConfigFor, writeKubeconfig, type Obj } from '../apiserver/index.js';
+import { CUSTOM_RESOURCE_DEFINITIONS, FakeApiServer, VALIDATING_WEBHOOK_CONFIGURATIONS, kubeConfigFor, writeKubeconfig, type Obj } from '../apiserver/index.js';
 import { NS, httpGet, logSink, pool, service, svcStatus, waitFor } from './helpers.js';
 
 // RSA keys are made natively but a busy 2-core machine can still take a while.
@@ -24,9 +24,6 @@ jest.setTimeout(60_000);
 
 const CRD_FILE = join(import.meta.dirname, '../../charts/metallb-ts/crds/metallb.io_bgppeers.yaml');
 const SERVICE_DNS = `metallb-webhook-service.${NS}.svc`;
-const crdResource = {
-  group: 'apiextensions.k8s.io', versions: ['v1'], plural: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false, statusSubresource: true,
-};
 const vwc = (): Obj => ({
   apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'metallb-webhook-configuration' },
   webhooks: ['ipaddresspool', 'bgppeer'].map((k) => ({
@@ -68,7 +65,8 @@ describe('controller-owned webhook certificates', () => {
 
   beforeEach(async () => {
     api = await new FakeApiServer().start();
-    api.addResource(crdResource);
+    api.addResource(CUSTOM_RESOURCE_DEFINITIONS);
+    api.addResource(VALIDATING_WEBHOOK_CONFIGURATIONS);
     api.create(parse(readFileSync(CRD_FILE, 'utf8')) as Obj);
     api.create(vwc());
     dir = mkdtempSync(join(tmpdir(), 'controller-certs-'));

@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import { resolveTimings } from '../../src/layer2/membership/index.js';
 import { runController } from '../../src/roles/controller.js';
 import { runSpeaker, type SpeakerHandle } from '../../src/roles/speaker.js';
-import { FakeApiServer, kubeConfigFor, type Obj } from '../apiserver/index.js';
+import { DEPLOYMENTS, FakeApiServer, kubeConfigFor, type Obj } from '../apiserver/index.js';
 import { NS, endpoints, logSink, node, pool, service, waitFor } from './helpers.js';
 
 jest.setTimeout(60_000);
@@ -28,6 +28,7 @@ describe('memberlist Secret', () => {
   const sink = logSink();
   beforeEach(async () => {
     api = await new FakeApiServer().start();
+    api.addResource(DEPLOYMENTS);
     kc = kubeConfigFor(api.url);
   });
   afterEach(async () => {
