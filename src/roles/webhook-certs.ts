@@ -30,7 +30,10 @@ export interface WebhookCertOptions {
   certValidityMs?: number;
   /** renew when less than this is left (default 90 days, as upstream's rotator) */
   renewBeforeMs?: number;
-  /** how often the Secret and the caBundles are checked (default 1 min) */
+  /**
+   * how often the Secret and the caBundles are checked (default 10 s: a `helm upgrade` re-applies the
+   * ValidatingWebhookConfiguration without a caBundle, and reviews fail until it is set again)
+   */
   checkMs?: number;
   now?: () => number;
 }
@@ -87,7 +90,8 @@ export class WebhookCertRotator {
     this.timer = setTimeout(() => {
       void this.check().finally(() => {
         // after a failure: again soon (1 s doubling), else at the normal pace
-        const retry = this.failures > 0 ? Math.min(1000 * 2 ** (this.failures - 1), this.o.checkMs ?? 60_000) : this.o.checkMs ?? 60_000;
+        const every = this.o.checkMs ?? 10_000;
+        const retry = this.failures > 0 ? Math.min(1000 * 2 ** (this.failures - 1), every) : every;
         this.schedule(retry);
       });
     }, ms);
