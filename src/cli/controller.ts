@@ -1,12 +1,15 @@
-// `metallb-ts controller`: allocation and status for a cluster (see src/roles/controller.ts).
+// `metallb-ts controller`: allocation and status for a cluster (see src/roles/controller.ts). Flags
+// keep upstream's names: --port (HTTPS metrics), --metrics-cert-dir, --health-probe-port,
+// --webhook-mode, --cert-dir, --cert-service-name, --webhook-secret, --disable-cert-rotation,
+// --ml-secret-name and --deployment (env METALLB_ML_SECRET_NAME, METALLB_DEPLOYMENT).
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Command } from 'commander';
 import { podOwner, runController, type ControllerHandle } from '../roles/controller.js';
-import { ConversionCaSync } from '../roles/conversion-ca.js';
+import type { MetricsSecurity } from '../roles/role-servers.js';
 import { loadKubeConfig } from '../sources/kube/client.js';
 import { resolveNamespace } from '../sources/kube/namespace.js';
-import { componentLogger, createLogger, parseLogLevel } from '../util/log.js';
-import { DEFAULT_CERT_DIR, runWebhook } from './webhook.js';
+import { createLogger, parseLogLevel } from '../util/log.js';
+import { DEFAULT_CERT_DIR, DEFAULT_CERT_SERVICE, DEFAULT_WEBHOOK_SECRET, runWebhook } from './webhook.js';
 
 export type WebhookMode = 'enabled' | 'disabled' | 'onlywebhook';
 
@@ -24,18 +27,37 @@ export function port(flag: string, v: unknown, min = 0): number {
   return n;
 }
 
+/** --port's metrics server: HTTPS with TokenReview + SubjectAccessReview unless --metrics-insecure. */
+export function metricsSecurity(opts: Record<string, unknown>, kubeConfig: KubeConfig): MetricsSecurity {
+  if (opts.metricsInsecure === true) return { insecure: true };
+  return { kubeConfig, certDir: typeof opts.metricsCertDir === 'string' && opts.metricsCertDir !== '' ? opts.metricsCertDir : undefined };
+}
+
+/** The metrics flags both roles take. */
+export function addMetricsOptions(cmd: Command): Command {
+  return cmd
+    .option('--port <port>', 'HTTPS port of /metrics (0 = off); callers need a bearer token allowed to get /metrics', '9120')
+    .option('--metrics-cert-dir <dir>', 'directory with tls.crt and tls.key for /metrics (reloaded when they change; default: a self-signed certificate made at start)')
+    .option('--metrics-insecure', 'serve /metrics over plain HTTP to anyone who reaches the port (no TLS, no token)');
+}
+
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('controller')
     .description('allocate LoadBalancer IPs in a cluster and write Service status, events, pool status and ConfigurationState')
     .option('--namespace <ns>', 'the MetalLB namespace (default: METALLB_NAMESPACE, else the pod namespace)')
     .option('--lb-class <name>', 'handle only Services of this loadBalancerClass (default: only Services without a class)')
-    .option('--log-level <level>', 'all, debug, info, warn, error or none', 'info')
-    .option('--port <port>', 'metrics port (0 = off)', '9120')
-    .option('--health-probe-port <port>', 'port of /healthz and /readyz', '17472')
+    .option('--log-level <level>', 'all, debug, info, warn, error or none', 'info');
+  addMetricsOptions(cmd)
+    .option('--health-probe-port <port>', 'port of /healthz and /readyz (plain HTTP)', '17472')
     .option('--webhook-mode <mode>', 'enabled (serve the admission webhooks too), disabled, or onlywebhook', 'enabled')
     .option('--webhook-port <port>', 'HTTPS port of the webhooks', '9443')
-    .option('--cert-dir <dir>', 'directory holding the webhook\'s tls.crt and tls.key (and ca.crt, copied into the BGPPeer CRD\'s conversion caBundle)', DEFAULT_CERT_DIR)
+    .option('--disable-cert-rotation', 'do not make the webhook certificates: read tls.crt and tls.key from --cert-dir (e.g. cert-manager\'s Secret)')
+    .option('--cert-dir <dir>', 'with --disable-cert-rotation: directory holding the webhook\'s tls.crt and tls.key (and ca.crt, copied into the BGPPeer CRD\'s conversion caBundle)', DEFAULT_CERT_DIR)
+    .option('--cert-service-name <name>', 'the webhook Service; the certificate the controller makes is for <name>.<namespace>.svc', DEFAULT_CERT_SERVICE)
+    .option('--webhook-secret <name>', 'the Secret the controller keeps the webhook CA and certificate in', DEFAULT_WEBHOOK_SECRET)
+    .option('--ml-secret-name <name>', 'create this memberlist Secret (key secretkey) when it does not exist (env METALLB_ML_SECRET_NAME)', process.env.METALLB_ML_SECRET_NAME)
+    .option('--deployment <name>', 'this controller\'s Deployment, owner of the memberlist Secret (env METALLB_DEPLOYMENT)', process.env.METALLB_DEPLOYMENT)
     .option('--kubeconfig <path>', 'kubeconfig file (default: in-cluster, else KUBECONFIG or ~/.kube/config)')
     .action(async (opts: ControllerFlags) => {
       try {
@@ -51,31 +73,42 @@ export function register(program: Command): void {
     });
 }
 
-export type ControllerFlags = Record<string, string | undefined>;
+export type ControllerFlags = Record<string, string | boolean | undefined>;
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 
 /** The command's work, from its parsed flags; undefined in onlywebhook mode. */
 export async function startController(opts: ControllerFlags): Promise<ControllerHandle | undefined> {
   const mode = (opts.webhookMode ?? 'enabled') as WebhookMode;
   if (!['enabled', 'disabled', 'onlywebhook'].includes(mode)) throw new Error(`--webhook-mode "${mode}" is invalid: use enabled, disabled or onlywebhook`);
+  const certDir = str(opts.certDir) ?? DEFAULT_CERT_DIR;
+  const rotate = opts.disableCertRotation !== true;
   if (mode === 'onlywebhook') {
-    if (opts.kubeconfig) process.env.KUBECONFIG = opts.kubeconfig;
-    const certDir = opts.certDir ?? DEFAULT_CERT_DIR;
-    await runWebhook({ port: opts.webhookPort ?? '9443', certDir, namespace: opts.namespace, logLevel: opts.logLevel ?? 'info' });
-    // The conversion webhook is served here too, so its CA goes into the BGPPeer CRD from here.
-    const logger = componentLogger(createLogger(parseLogLevel(opts.logLevel ?? 'info')), 'webhook.go');
-    await new ConversionCaSync({ kubeConfig: loadKubeConfig(), certDir, logger }).start();
+    if (opts.kubeconfig) process.env.KUBECONFIG = String(opts.kubeconfig);
+    await runWebhook({
+      port: str(opts.webhookPort) ?? '9443', certDir, namespace: str(opts.namespace), logLevel: str(opts.logLevel) ?? 'info',
+      certRotation: rotate, webhookSecret: str(opts.webhookSecret), certServiceName: str(opts.certServiceName),
+    });
     return undefined;
   }
-  const logger = createLogger(parseLogLevel(opts.logLevel ?? 'info'));
+  const logger = createLogger(parseLogLevel(str(opts.logLevel) ?? 'info'));
   const metricsPort = port('--port', opts.port ?? '9120');
+  const kubeConfig = kubeConfigFrom(str(opts.kubeconfig));
   return runController({
-    kubeConfig: kubeConfigFrom(opts.kubeconfig),
-    namespace: resolveNamespace(opts.namespace),
-    lbClass: opts.lbClass,
+    kubeConfig,
+    namespace: resolveNamespace(str(opts.namespace)),
+    lbClass: str(opts.lbClass),
     logger,
     metricsPort: metricsPort === 0 ? undefined : metricsPort,
+    metrics: metricsSecurity(opts, kubeConfig),
     healthPort: port('--health-probe-port', opts.healthProbePort ?? '17472'),
-    webhook: mode === 'enabled' ? { port: port('--webhook-port', opts.webhookPort ?? '9443'), certDir: opts.certDir ?? DEFAULT_CERT_DIR } : undefined,
+    webhook: mode === 'enabled' ? {
+      port: port('--webhook-port', opts.webhookPort ?? '9443'),
+      certs: rotate
+        ? { mode: 'rotate', secretName: str(opts.webhookSecret) ?? DEFAULT_WEBHOOK_SECRET, serviceName: str(opts.certServiceName) ?? DEFAULT_CERT_SERVICE }
+        : { mode: 'dir', dir: certDir },
+    } : undefined,
+    memberlistSecret: str(opts.mlSecretName) ? { name: str(opts.mlSecretName)!, deployment: str(opts.deployment) } : undefined,
     owner: podOwner(),
   });
 }

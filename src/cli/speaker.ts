@@ -6,7 +6,7 @@ import { DEFAULT_EXCLUDE_FILE, resolveExcludePatterns } from '../roles/exclude-i
 import { runSpeaker, type SpeakerHandle } from '../roles/speaker.js';
 import { resolveNamespace } from '../sources/kube/namespace.js';
 import { createLogger, parseLogLevel } from '../util/log.js';
-import { kubeConfigFrom, port } from './controller.js';
+import { addMetricsOptions, kubeConfigFrom, metricsSecurity, port } from './controller.js';
 
 export function register(program: Command): void {
   const cmd = program
@@ -15,14 +15,15 @@ export function register(program: Command): void {
     .option('--node <name>', 'this node\'s name (env METALLB_NODE_NAME)', process.env.METALLB_NODE_NAME)
     .option('--namespace <ns>', 'the MetalLB namespace (default: METALLB_NAMESPACE, else the pod namespace)')
     .option('--lb-class <name>', 'handle only Services of this loadBalancerClass (default: only Services without a class)')
-    .option('--log-level <level>', 'all, debug, info, warn, error or none', 'info')
-    .option('--port <port>', 'metrics port (0 = off)', '9120')
-    .option('--health-probe-port <port>', 'port of /healthz and /readyz on 127.0.0.1', '17472')
+    .option('--log-level <level>', 'all, debug, info, warn, error or none', 'info');
+  addMetricsOptions(cmd)
+    .option('--health-probe-port <port>', 'port of /healthz and /readyz on 127.0.0.1 (plain HTTP)', '17472')
     .option('--vtysh-pathspace <name>', 'FRR pathspace to drive (vtysh -N); default: the default FRR instance', '')
     .option('--frr-config-file <path>', 'where the full frr.conf is written for FRR restarts', '/etc/frr/frr.conf')
     .option('--bgp-debounce-ms <ms>', 'coalescing window after an FRR apply', '75')
     .option('--no-bgp', 'do not drive FRR (layer 2 only)')
     .option('--no-layer2', 'do not answer ARP/NDP (BGP only)')
+    .option('--ml-secret-name <name>', 'membership: the Secret in the MetalLB namespace whose key secretkey is the shared key (the controller creates it); read through the API, a changed key is taken without a restart; enables membership')
     .option('--ml-labels <selector>', 'membership: label selector of the speaker Pods whose IPs are the members (default: the Nodes\' InternalIPs)')
     .option('--ignore-exclude-lb', 'also announce from nodes labelled node.kubernetes.io/exclude-from-external-load-balancers')
     .option('--exclude-interfaces <regex...>', 'interfaces never used for layer 2 (wins over --exclude-interfaces-file; default: upstream\'s list)')
@@ -55,8 +56,9 @@ export async function startSpeaker(opts: Record<string, unknown>): Promise<Speak
     // only the built-in path may be absent (no ConfigMap mounted); a path the user named must exist
     fileOptional: opts.excludeInterfacesFile === undefined || opts.excludeInterfacesFile === DEFAULT_EXCLUDE_FILE,
   });
+  const kubeConfig = kubeConfigFrom(opts.kubeconfig as string | undefined);
   return runSpeaker({
-    kubeConfig: kubeConfigFrom(opts.kubeconfig as string | undefined),
+    kubeConfig,
     namespace: resolveNamespace(opts.namespace as string | undefined),
     node: String(opts.node),
     lbClass: opts.lbClass as string | undefined,
@@ -70,6 +72,7 @@ export async function startSpeaker(opts: Record<string, unknown>): Promise<Speak
     membership: membershipSettings(opts),
     memberLabels: opts.mlLabels as string | undefined,
     metricsPort: metricsPort === 0 ? undefined : metricsPort,
+    metrics: metricsSecurity(opts, kubeConfig),
     healthPort: port('--health-probe-port', opts.healthProbePort ?? '17472'),
     owner: podOwner(),
     ignoreExcludeLB: opts.ignoreExcludeLb === true,

@@ -1,23 +1,30 @@
 // `metallb-ts webhook --port 9443 --cert-dir DIR --namespace NS [--log-level L]`: the validating
-// admission webhooks and the BGPPeer conversion webhook, reading the current objects from the
-// kube source's informers.
+// admission webhooks and the BGPPeer conversion webhook, reading the current objects through the
+// kube source. Certificates from --cert-dir (reloaded when they change), or, with --cert-rotation,
+// owned by this process (the webhook Secret, the caBundles) as the controller does.
 import type { Command } from 'commander';
-import { KubeSource, admissionLister } from '../sources/kube/source.js';
+import { startWebhookServing, type WebhookServing } from '../roles/webhook-serving.js';
+import { KubeSource } from '../sources/kube/source.js';
 import { loadKubeConfig } from '../sources/kube/client.js';
 import { resolveNamespace } from '../sources/kube/namespace.js';
 import { componentLogger, createLogger, parseLogLevel } from '../util/log.js';
-import { WebhookServer } from '../webhook/server.js';
 
 export const DEFAULT_CERT_DIR = '/tmp/k8s-webhook-server/serving-certs';
+export const DEFAULT_WEBHOOK_SECRET = 'metallb-webhook-cert';
+export const DEFAULT_CERT_SERVICE = 'metallb-webhook-service';
 
-interface WebhookOptions {
+export interface WebhookOptions {
   port: string;
   certDir: string;
   namespace?: string;
   logLevel: string;
+  /** own the certificates (webhook Secret, caBundles) instead of reading --cert-dir */
+  certRotation?: boolean;
+  webhookSecret?: string;
+  certServiceName?: string;
 }
 
-export async function runWebhook(opts: WebhookOptions): Promise<{ server: WebhookServer; source: KubeSource; port: number }> {
+export async function runWebhook(opts: WebhookOptions): Promise<{ serving: WebhookServing; source: KubeSource; port: number }> {
   const logger = createLogger(parseLogLevel(opts.logLevel));
   const log = componentLogger(logger, 'webhook.go');
   const namespace = resolveNamespace(opts.namespace);
@@ -25,22 +32,18 @@ export async function runWebhook(opts: WebhookOptions): Promise<{ server: Webhoo
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --port "${opts.port}": use a TCP port number`);
   const kc = loadKubeConfig();
   const source = new KubeSource({ kubeConfig: kc, namespace, logger: componentLogger(logger, 'kube-source') }).start();
-  const server = new WebhookServer({
-    namespace,
-    certDir: opts.certDir,
-    // MetalLB objects read fresh on each review (as upstream's API reader), Nodes and Namespaces from
-    // the caches; nothing is judged before every cache has listed.
-    lister: admissionLister(source, kc, namespace),
-    logger: log,
+  const serving = await startWebhookServing({
+    kubeConfig: kc, namespace, source, logger: log, port,
+    certs: opts.certRotation
+      ? { mode: 'rotate', secretName: opts.webhookSecret ?? DEFAULT_WEBHOOK_SECRET, serviceName: opts.certServiceName ?? DEFAULT_CERT_SERVICE }
+      : { mode: 'dir', dir: opts.certDir },
   });
-  const bound = await server.listen(port);
-  log.info({ op: 'startup', port: bound, namespace, certDir: opts.certDir }, 'webhook server listening');
   const stop = () => {
-    void Promise.all([server.close(), source.stop()]).finally(() => process.exit(0));
+    void Promise.all([serving.stop(), source.stop()]).finally(() => process.exit(0));
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
-  return { server, source, port: bound };
+  return { serving, source, port: serving.port };
 }
 
 export function register(program: Command): void {
@@ -49,6 +52,9 @@ export function register(program: Command): void {
     .description('serve the validating admission webhooks and the BGPPeer conversion webhook (HTTPS)')
     .option('--port <port>', 'HTTPS port', '9443')
     .option('--cert-dir <dir>', 'directory holding tls.crt and tls.key (reloaded when they change)', DEFAULT_CERT_DIR)
+    .option('--cert-rotation', 'make and rotate the certificates in the webhook Secret and set the caBundles, instead of reading --cert-dir')
+    .option('--webhook-secret <name>', 'with --cert-rotation: the Secret holding the webhook certificates', DEFAULT_WEBHOOK_SECRET)
+    .option('--cert-service-name <name>', 'with --cert-rotation: the webhook Service; the certificate is for <name>.<namespace>.svc', DEFAULT_CERT_SERVICE)
     .option('--namespace <ns>', 'the MetalLB namespace (default: METALLB_NAMESPACE, else the pod namespace)')
     .option('--log-level <level>', 'all, debug, info, warn, error or none', 'info')
     .action(async (opts: WebhookOptions) => {

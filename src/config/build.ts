@@ -32,10 +32,14 @@ export function buildConfig(snapshot: Snapshot, opts: BuildOptions = {}): BuildR
     peers = peers.filter((x) => selects(x.spec?.nodeSelectors));
     bgpAds = bgpAds.filter((x) => selects(x.spec?.nodeSelectors));
   }
+  let secrets = snapshot.secrets;
   if (opts.ignoreTransient) {
-    // Admission: references that may resolve later are blanked before validating, as upstream's webhooks do.
+    // Admission: references that may resolve later are not judged, as upstream's webhooks blank them.
+    // A passwordSecret stays (so "both password and passwordSecret" is still refused) but no Secret
+    // is looked up: its absence is transient and dropped below.
     peers = peers.map(blankPeerReferences);
     bgpAds = bgpAds.map(blankAliasCommunities);
+    secrets = [];
   }
 
   for (const list of [peers, bgpAds, mine(snapshot.pools), mine(snapshot.l2Advertisements), mine(snapshot.bfdProfiles), mine(snapshot.communities)] as KubeObject[][]) {
@@ -43,7 +47,7 @@ export function buildConfig(snapshot: Snapshot, opts: BuildOptions = {}): BuildR
   }
   checkFRRPeersCompatible(peers, snapshot.nodes, p);
   const bfd = buildBFDProfiles(mine(snapshot.bfdProfiles), p);
-  const peerConfigs = buildPeers(peers, { bfdNames: bfd.names, bfdProfiles: bfd.valid, secrets: snapshot.secrets, namespace: ns }, p);
+  const peerConfigs = buildPeers(peers, { bfdNames: bfd.names, bfdProfiles: bfd.valid, secrets, namespace: ns }, p);
   const aliases = buildCommunityAliases(mine(snapshot.communities), p);
   const rawPools = mine(snapshot.pools);
   const pools = buildPools(rawPools, snapshot.namespaces, p);
@@ -98,7 +102,7 @@ function selectsNode(sels: unknown, labels: Record<string, string>): boolean {
 
 function blankPeerReferences(peer: BGPPeer): BGPPeer {
   if (!peer.spec) return peer;
-  const { bfdProfile: _b, passwordSecret: _s, ...spec } = peer.spec;
+  const { bfdProfile: _b, ...spec } = peer.spec;
   return { ...peer, spec };
 }
 

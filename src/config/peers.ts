@@ -92,6 +92,10 @@ function buildPeer(peer: BGPPeer, inputs: PeerInputs, r: Reporter): PeerConfig |
     r.error(`can not have both password and secret ref set in peer config ${goQuote(ns)}/${goQuote(name)}: keep spec.password or spec.passwordSecret`, 'spec.password');
   }
   if (/[\n\r]/.test(password)) r.error(`password for peer ${goQuote(ns)}/${goQuote(name)} contains invalid characters`, 'spec.password');
+  // FRR reads `neighbor X password WORD`: a space would cut the password (or break the line). Refused
+  // here, where admission and `validate` see it; a Secret's password (which admission never reads)
+  // with whitespace leaves only that session out at run time (src/bgp/neighbor.ts).
+  if (password.includes(' ')) r.error(`password for peer ${goQuote(ns)}/${goQuote(name)} contains a space: FRR takes the password as one word; remove the space`, 'spec.password');
 
   let secretPassword = '';
   if (secretName !== '' && password === '') {

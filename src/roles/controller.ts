@@ -2,20 +2,22 @@
 // Service status, conditions, events, pool status, ConfigurationState). Nothing is allocated before
 // every cache has synced and every existing assignment is loaded from Service status. Reconciles are
 // serialised; snapshots arriving during one coalesce into the next. Optionally serves the admission
-// webhooks in-process (--webhook-mode enabled) and keeps the BGPPeer conversion caBundle current.
+// webhooks in-process (--webhook-mode enabled) with controller-owned or mounted certificates, and
+// creates the memberlist Secret. Allocation never waits for either: without a webhook certificate
+// the controller allocates and reports the webhook not ready (/readyz, log, metallb_webhook_ready).
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Registry } from 'prom-client';
 import type { OwnerReference } from '../api/meta.js';
 import type { Snapshot } from '../api/snapshot.js';
-import { KubeSource, admissionLister } from '../sources/kube/source.js';
+import { KubeSource } from '../sources/kube/source.js';
 import { reuseConnections } from '../status/kube-connections.js';
 import type { RetryOptions } from '../status/kube-retry.js';
 import { componentLogger, type Logger } from '../util/log.js';
-import { WebhookServer } from '../webhook/server.js';
 import { ControllerReconciler } from './controller-reconciler.js';
-import { ConversionCaSync } from './conversion-ca.js';
 import { LatestWins } from './latest-wins.js';
-import { roleRegistry, startRoleServers } from './role-servers.js';
+import { keepMemberlistSecret } from './memberlist-secret.js';
+import { roleRegistry, startRoleServers, type MetricsSecurity } from './role-servers.js';
+import { startWebhookServing, type WebhookCerts, type WebhookServing } from './webhook-serving.js';
 import { VERSION } from '../util/version.js';
 
 export interface ControllerOptions {
@@ -26,14 +28,15 @@ export interface ControllerOptions {
   registry?: Registry;
   /** /metrics port; undefined = no server, 0 = any free port */
   metricsPort?: number;
+  /** default: HTTPS with TokenReview + SubjectAccessReview through this kubeConfig, self-signed */
+  metrics?: MetricsSecurity;
   /** /healthz, /readyz port; undefined = no server */
   healthPort?: number;
   healthHost?: string;
-  /**
-   * serve the admission webhooks in-process; the cert dir's ca.crt (when present) is also copied into
-   * the BGPPeer CRD's conversion caBundle, re-checked every caCheckMs (default 10 s)
-   */
-  webhook?: { port: number; certDir: string; host?: string; caCheckMs?: number };
+  /** serve the admission webhooks in-process, with controller-owned certificates or from a directory */
+  webhook?: { port: number; host?: string; certs: WebhookCerts };
+  /** create the memberlist Secret (--ml-secret-name) owned by this Deployment (--deployment) */
+  memberlistSecret?: { name: string; deployment?: string };
   debounceMs?: number;
   retry?: RetryOptions;
   writeConcurrency?: number;
@@ -49,6 +52,7 @@ export interface ControllerHandle {
   metricsPort?: number;
   healthPort?: number;
   webhookPort?: number;
+  webhook?: WebhookServing;
   /** resolves after the first full pass over every Service */
   firstPass: Promise<void>;
   /** resolves when no reconcile runs or waits */
@@ -95,22 +99,20 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
   }, (err) => log.error({ op: 'reconcile', error: String(err) }, 'reconcile failed'));
   const submit = (snap: Snapshot) => queue.submit(snap);
 
-  let webhook: WebhookServer | undefined;
-  let webhookPort: number | undefined;
-  let caSync: ConversionCaSync | undefined;
-  if (o.webhook) {
-    webhook = new WebhookServer({
-      namespace: o.namespace, certDir: o.webhook.certDir, logger: componentLogger(o.logger, 'webhook.go'),
-      // The same reads as `metallb-ts webhook`: MetalLB objects fresh from the API on each review,
-      // Nodes and Namespaces from the caches, nothing judged before every cache has listed.
-      lister: admissionLister(source, o.kubeConfig, o.namespace),
-    });
-    webhookPort = await webhook.listen(o.webhook.port, o.webhook.host);
-    log.info({ op: 'startup', port: webhookPort }, 'webhook server listening');
-    caSync = new ConversionCaSync({ kubeConfig: o.kubeConfig, certDir: o.webhook.certDir, logger: log, checkMs: o.webhook.caCheckMs });
-    await caSync.start();
-  }
-  const servers = await startRoleServers({ registry, metricsPort: o.metricsPort, healthPort: o.healthPort, healthHost: o.healthHost, ready: () => queue.started });
+  const webhook = o.webhook ? await startWebhookServing({
+    kubeConfig: o.kubeConfig, namespace: o.namespace, source, logger: componentLogger(o.logger, 'webhook.go'), registry,
+    port: o.webhook.port, host: o.webhook.host, certs: o.webhook.certs,
+  }) : undefined;
+  const mlSecret = o.memberlistSecret
+    ? keepMemberlistSecret({ kubeConfig: o.kubeConfig, namespace: o.namespace, name: o.memberlistSecret.name, deployment: o.memberlistSecret.deployment, logger: log })
+    : undefined;
+  const servers = await startRoleServers({
+    registry, metricsPort: o.metricsPort, metrics: o.metrics ?? { kubeConfig: o.kubeConfig }, healthPort: o.healthPort, healthHost: o.healthHost, logger: log,
+    // Ready once allocating and, with the webhooks, able to serve them (the webhook Service only
+    // sends reviews to a ready Pod); allocation itself never waits for the webhook.
+    ready: () => queue.started && (webhook?.ready() ?? true),
+    notReadyReason: () => (!queue.started ? 'not ready: the caches have not synced yet' : 'not ready: the webhook has no serving certificate yet'),
+  });
 
   source.start();
   // Order matters (P7): every cache synced, then every existing assignment loaded, then allocation.
@@ -122,7 +124,7 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
   });
 
   return {
-    reconciler, source, registry, metricsPort: servers.metricsPort, healthPort: servers.healthPort, webhookPort, firstPass: queue.firstPass,
+    reconciler, source, registry, metricsPort: servers.metricsPort, healthPort: servers.healthPort, webhookPort: webhook?.port, webhook, firstPass: queue.firstPass,
     idle: () => queue.idle(),
     async stop() {
       stopped = true;
@@ -130,8 +132,9 @@ export async function runController(o: ControllerOptions): Promise<ControllerHan
       source.removeAllListeners('change');
       await source.stop();
       await queue.drain();
-      await caSync?.stop();
-      await webhook?.close();
+      mlSecret?.stop();
+      await mlSecret?.done;
+      await webhook?.stop();
       await servers.close();
     },
   };

@@ -1,15 +1,86 @@
-// The BGPPeer CRD converts v1beta1 <-> v1beta2 through the controller's webhook; the API server only
-// trusts that webhook when the CRD's spec.conversion.webhook.clientConfig.caBundle holds the CA that
-// signed the serving certificate. The chart generates CA + certificate into the webhook Secret that is
-// mounted as the cert dir (ca.crt, tls.crt, tls.key), so the controller copies ca.crt into the CRD at
-// start-up and again whenever the mounted file changes (Secret rotation), patching only on a change.
+// The API server trusts a webhook only when the caBundle it calls it with holds the CA that signed
+// the serving certificate: the BGPPeer CRD's spec.conversion.webhook.clientConfig.caBundle for the
+// conversion webhook, each webhook's clientConfig.caBundle in the ValidatingWebhookConfiguration for
+// the admission webhooks. The functions here make those bundles equal to a given CA, reading first
+// and patching only on a difference (a restarted controller writes nothing).
+//
+// ConversionCaSync serves the certificates-from-files mode (--disable-cert-rotation): it copies the
+// cert dir's ca.crt (when the Secret has one) into the CRD at start-up and whenever the file changes.
+// With controller-owned certificates (src/roles/webhook-certs.ts) the rotator calls injectCaBundle.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ApiextensionsV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { AdmissionregistrationV1Api, ApiextensionsV1Api, PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { MERGE_PATCH, describeError } from '../status/kube-retry.js';
 import type { Logger } from '../util/log.js';
 
 export const BGPPEER_CRD = 'bgppeers.metallb.io';
+export const WEBHOOK_CONFIGURATION = 'metallb-webhook-configuration';
+
+const JSON_PATCH = setHeaderOptions('Content-Type', PatchStrategy.JsonPatch);
+
+export type CaSyncResult = 'patched' | 'unchanged' | 'no-ca' | 'no-webhook-conversion';
+
+/** Makes the CRD's conversion caBundle equal to `pem` (base64 of the PEM text). */
+export async function injectConversionCa(api: ApiextensionsV1Api, crdName: string, pem: string): Promise<CaSyncResult> {
+  const bundle = Buffer.from(pem).toString('base64');
+  const crd = await api.readCustomResourceDefinition({ name: crdName });
+  // without webhook conversion there is nothing to trust, and the API server refuses a caBundle
+  if (crd.spec.conversion?.strategy !== 'Webhook') return 'no-webhook-conversion';
+  if (crd.spec.conversion.webhook?.clientConfig?.caBundle === bundle) return 'unchanged';
+  await api.patchCustomResourceDefinition(
+    { name: crdName, body: { spec: { conversion: { webhook: { clientConfig: { caBundle: bundle } } } } } },
+    MERGE_PATCH,
+  );
+  return 'patched';
+}
+
+/**
+ * Makes every webhook's caBundle in the ValidatingWebhookConfiguration equal to `pem`. A JSON patch
+ * per webhook, guarded by a test of its name, so a configuration changed meanwhile is not overwritten
+ * by position (merge patches would replace the whole webhooks list).
+ */
+export async function injectWebhookCa(api: AdmissionregistrationV1Api, name: string, pem: string): Promise<CaSyncResult> {
+  const bundle = Buffer.from(pem).toString('base64');
+  const vwc = await api.readValidatingWebhookConfiguration({ name });
+  const ops = (vwc.webhooks ?? []).flatMap((w, i) => (w.clientConfig?.caBundle === bundle ? [] : [
+    { op: 'test', path: `/webhooks/${i}/name`, value: w.name },
+    { op: 'add', path: `/webhooks/${i}/clientConfig/caBundle`, value: bundle },
+  ]));
+  if (ops.length === 0) return 'unchanged';
+  await api.patchValidatingWebhookConfiguration({ name, body: ops }, JSON_PATCH);
+  return 'patched';
+}
+
+export interface CaTargets {
+  /** the ValidatingWebhookConfiguration's name; undefined = leave it alone */
+  webhookConfiguration?: string;
+  /** the CRD with the conversion webhook; undefined = leave it alone */
+  conversionCrd?: string;
+}
+
+/** Both injections; each target's result, or its error (the other target is still done). */
+export async function injectCaBundle(kc: KubeConfig, targets: CaTargets, pem: string, log: Logger): Promise<boolean> {
+  let ok = true;
+  if (targets.webhookConfiguration) {
+    try {
+      const r = await injectWebhookCa(kc.makeApiClient(AdmissionregistrationV1Api), targets.webhookConfiguration, pem);
+      if (r === 'patched') log.info({ op: 'caBundle', webhookConfiguration: targets.webhookConfiguration }, 'set the admission webhooks\' caBundle');
+    } catch (err) {
+      ok = false;
+      log.error({ op: 'caBundle', webhookConfiguration: targets.webhookConfiguration, error: describeError(err) }, 'could not set the admission webhooks\' caBundle; retrying');
+    }
+  }
+  if (targets.conversionCrd) {
+    try {
+      const r = await injectConversionCa(kc.makeApiClient(ApiextensionsV1Api), targets.conversionCrd, pem);
+      if (r === 'patched') log.info({ op: 'conversionCA', crd: targets.conversionCrd }, 'set the conversion webhook caBundle');
+    } catch (err) {
+      ok = false;
+      log.error({ op: 'conversionCA', crd: targets.conversionCrd, error: describeError(err) }, 'could not set the conversion webhook caBundle; retrying');
+    }
+  }
+  return ok;
+}
 
 export interface ConversionCaOptions {
   kubeConfig: KubeConfig;
@@ -20,8 +91,6 @@ export interface ConversionCaOptions {
   /** how often ca.crt is re-read; the kubelet updates Secret mounts within about a minute */
   checkMs?: number;
 }
-
-export type CaSyncResult = 'patched' | 'unchanged' | 'no-ca' | 'no-webhook-conversion';
 
 export class ConversionCaSync {
   private readonly api: ApiextensionsV1Api;
@@ -65,22 +134,9 @@ export class ConversionCaSync {
       return 'no-ca'; // certificates not from the chart (e.g. cert-manager injects the bundle itself)
     }
     if (pem === this.synced) return 'unchanged';
-    const bundle = Buffer.from(pem).toString('base64');
-    const crd = await this.api.readCustomResourceDefinition({ name: this.crd });
-    if (crd.spec.conversion?.strategy !== 'Webhook') {
-      this.synced = pem; // nothing to trust: a caBundle is refused without webhook conversion
-      return 'no-webhook-conversion';
-    }
-    if (crd.spec.conversion.webhook?.clientConfig?.caBundle === bundle) {
-      this.synced = pem;
-      return 'unchanged';
-    }
-    await this.api.patchCustomResourceDefinition(
-      { name: this.crd, body: { spec: { conversion: { webhook: { clientConfig: { caBundle: bundle } } } } } },
-      MERGE_PATCH,
-    );
+    const result = await injectConversionCa(this.api, this.crd, pem);
     this.synced = pem;
-    this.o.logger.info({ op: 'conversionCA', crd: this.crd }, 'set the conversion webhook caBundle from ca.crt');
-    return 'patched';
+    if (result === 'patched') this.o.logger.info({ op: 'conversionCA', crd: this.crd }, 'set the conversion webhook caBundle from ca.crt');
+    return result;
   }
 }

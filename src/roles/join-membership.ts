@@ -3,7 +3,7 @@
 // members changes.
 import type { Registry } from 'prom-client';
 import type { Node } from '../api/core.js';
-import { membersFromNodes, readSecretFile, UdpMembership, type MemberAddress, type MembershipSettings } from '../layer2/membership/index.js';
+import { membersFromNodes, UdpMembership, type MemberAddress, type MembershipSettings } from '../layer2/membership/index.js';
 import type { Logger } from '../util/log.js';
 
 /** The Nodes' InternalIPs as members, of the family of --ml-bind-addr (IPv4 unless it is IPv6). */
@@ -14,6 +14,8 @@ export function nodeMembers(nodes: Node[], settings: MembershipSettings): Member
 export interface JoinOptions {
   node: string;
   settings: MembershipSettings;
+  /** the shared key's bytes (from the file or the Secret) */
+  key: Uint8Array;
   /** the current members; this node's entry gives the bind address unless settings.bindAddress is set */
   members: MemberAddress[];
   registry: Registry;
@@ -35,7 +37,7 @@ export async function joinMembership(o: JoinOptions): Promise<UdpMembership | un
   }
   const membership = await UdpMembership.start({
     name: o.node, bindAddress: bind, port: o.settings.port, memberPort: o.settings.port,
-    key: await readSecretFile(o.settings.secretFile), timings: o.settings.timings, registry: o.registry, logger: o.logger,
+    key: o.key, timings: o.settings.timings, registry: o.registry, logger: o.logger,
   });
   // Only changes of the live set matter to the election; suspicions refuted in time do not.
   membership.onLiveChange((live, e) => {

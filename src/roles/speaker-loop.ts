@@ -28,8 +28,8 @@ export interface SpeakerLoopOptions {
    * interfaces this node lacks is skipped (upstream's announceFailed).
    */
   announcer?: Pick<Announcer, 'setAnnouncements'> & Partial<Pick<Announcer, 'knownInterfaces'>>;
-  /** live members; absent: membership off, every Node counts as live */
-  members?: () => ReadonlySet<string>;
+  /** live members; absent, or returning undefined: membership off (or not running yet), every Node counts as live */
+  members?: () => ReadonlySet<string> | undefined;
   /** called after every plan (status writers, tests) */
   onPlan?: (plan: NodePlan) => void;
   /** an IP this node won for layer 2 started being skipped because none of its interfaces exists here */

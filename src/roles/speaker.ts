@@ -22,15 +22,16 @@ import { configMetrics } from '../metrics/product.js';
 import type { NodePlan } from '../speaker/types.js';
 import { KubeSource } from '../sources/kube/source.js';
 import { AnnounceStatusWriter } from '../status/kube-announce-status.js';
-import { ConfigStateWriter } from '../status/kube-config-state.js';
+import { ConfigStateWriter, type ReconcilerVerdict } from '../status/kube-config-state.js';
 import { EventRecorder, serviceTarget } from '../status/kube-events.js';
 import { reuseConnections } from '../status/kube-connections.js';
 import { WriteCounter, describeError, type RetryOptions } from '../status/kube-retry.js';
 import { componentLogger, type Logger, type LogLevel } from '../util/log.js';
 import { startAnnouncer, startFrr } from './data-planes.js';
 import { joinMembership, nodeMembers } from './join-membership.js';
+import { MembershipKeySource } from './membership-key.js';
 import { LatestWins } from './latest-wins.js';
-import { roleRegistry, startRoleServers } from './role-servers.js';
+import { roleRegistry, startRoleServers, type MetricsSecurity } from './role-servers.js';
 import { SpeakerLoop } from './speaker-loop.js';
 import { SpeakerPublisher, orphanedByConfig } from './speaker-status.js';
 import { VERSION } from '../util/version.js';
@@ -59,6 +60,8 @@ export interface SpeakerOptions {
   /** label selector of the speaker Pods (memberlist --ml-labels); unset: members are the Nodes */
   memberLabels?: string;
   metricsPort?: number;
+  /** default: HTTPS with TokenReview + SubjectAccessReview through this kubeConfig, self-signed */
+  metrics?: MetricsSecurity;
   /** /healthz, /readyz on 127.0.0.1 */
   healthPort?: number;
   owner?: OwnerReference;
@@ -134,10 +137,15 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
   };
 
   let membership: UdpMembership | undefined;
+  const keySource = o.membership ? new MembershipKeySource({ settings: o.membership, namespace: o.namespace, log }) : undefined;
+  /** membership is configured but has no key yet: every Node counts as live meanwhile, as with membership off */
+  let waitingForKey = false;
+  /** members whose packets fail authentication here (another key): reported in ConfigurationState */
+  let keyMismatches: string[] = [];
   const loop = new SpeakerLoop({
     node: o.node, hostname: o.hostname ?? osHostname(), logLevel: o.logLevel, lbClass: o.lbClass, ignoreExcludeLB: o.ignoreExcludeLB,
     logger: componentLogger(o.logger, 'main.go'), registry, applier, announcer,
-    members: o.membership ? () => membership?.liveMembers() ?? new Set([o.node]) : undefined,
+    members: o.membership ? () => membership?.liveMembers() ?? (waitingForKey ? undefined : new Set([o.node])) : undefined,
     onPlan: publish,
     interfaceRecheckMs: o.interfaceRecheckMs,
     onAnnounceFailed: (f) => {
@@ -184,12 +192,22 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
     if (o.membership) await ensureMembership(snap);
     loop.update(nodeConfig, snap);
   };
-  const writeState = async (config: string[], pool: string[]) => {
-    try {
-      await configState.write([{ type: 'configReconcilerValid', errors: config }, { type: 'poolReconcilerValid', errors: pool }]);
-    } catch (err) {
-      log.warn({ op: 'configurationState', error: describeError(err) }, 'could not write ConfigurationState');
+  // ConfigurationState speaker-<node>: the configuration's verdicts and, with membership, whether every
+  // member shares this speaker's key. Writes are serialised (reconciles and membership both write).
+  let lastVerdicts: { config: string[]; pool: string[] } = { config: [], pool: [] };
+  let stateChain = Promise.resolve();
+  const writeState = (config: string[], pool: string[]): Promise<void> => {
+    lastVerdicts = { config, pool };
+    const verdicts: ReconcilerVerdict[] = [{ type: 'configReconcilerValid', errors: config }, { type: 'poolReconcilerValid', errors: pool }];
+    if (keySource) {
+      verdicts.push({ type: 'membershipKeyValid', errors: keyMismatches.length === 0 ? [] : [
+        `membership packets from ${keyMismatches.join(', ')} fail authentication: they hold another membership key than this speaker (${keySource.describe()}); give every speaker the same key`,
+      ] });
     }
+    stateChain = stateChain.then(() => configState.write(verdicts)).then(() => undefined, (err: unknown) => {
+      log.warn({ op: 'configurationState', error: describeError(err) }, 'could not write ConfigurationState');
+    });
+    return stateChain;
   };
 
   // Members: the speaker Pods (by label, refreshed every minute) or, without labels, the Nodes.
@@ -216,12 +234,27 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
     } else {
       members = nodeMembers(snap.nodes, ms);
     }
+    const key = await keySource!.read(snap);
+    if (!key) {
+      // keep a running membership on its key; before the first key, plan as with membership off
+      waitingForKey = !membership;
+      return;
+    }
+    waitingForKey = false;
+    membership?.setKey(key);
+    const fresh = !membership;
     membership ??= await joinMembership({
-      node: o.node, settings: ms, members, registry, logger: o.logger, log,
+      key, node: o.node, settings: ms, members, registry, logger: o.logger, log,
       noAddressHint: `membership needs this node's address: pass --ml-bind-addr or give Node ${o.node} an InternalIP`,
       onLiveChange: () => loop.membershipChanged(),
     });
     membership?.setMembers(members);
+    if (fresh && membership) {
+      membership.onKeyMismatchChange((names) => {
+        keyMismatches = names;
+        void writeState(lastVerdicts.config, lastVerdicts.pool);
+      });
+    }
   };
 
   const source = new KubeSource({ kubeConfig: o.kubeConfig, namespace: o.namespace, debounceMs: o.debounceMs, logger: componentLogger(o.logger, 'kube-source') });
@@ -236,7 +269,10 @@ export async function runSpeaker(o: SpeakerOptions): Promise<SpeakerHandle> {
     }, 1000);
   };
 
-  const servers = await startRoleServers({ registry, metricsPort: o.metricsPort, healthPort: o.healthPort, healthHost: '127.0.0.1', ready: () => queue.started });
+  const servers = await startRoleServers({
+    registry, metricsPort: o.metricsPort, metrics: o.metrics ?? { kubeConfig: o.kubeConfig }, healthPort: o.healthPort, healthHost: '127.0.0.1',
+    ready: () => queue.started, logger: log,
+  });
   source.start();
   void source.synced.then(() => {
     source.on('change', submit);

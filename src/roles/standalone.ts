@@ -8,7 +8,7 @@ import { writeFile, mkdir, rename } from 'node:fs/promises';
 import type { Snapshot } from '../api/snapshot.js';
 import { buildConfig } from '../config/build.js';
 import { formatConfigError, type Config } from '../config/types.js';
-import type { MembershipSettings, UdpMembership } from '../layer2/membership/index.js';
+import { readSecretFile, type MembershipSettings, type UdpMembership } from '../layer2/membership/index.js';
 import { allocatorMetrics, configMetrics } from '../metrics/product.js';
 import { startMetricsServer } from '../metrics/server.js';
 import { FilesSource } from '../sources/files/watch.js';
@@ -154,6 +154,7 @@ export async function runStandalone(o: StandaloneOptions): Promise<StandaloneHan
     const ms = o.membership!;
     const members = nodeMembers(snapshot.nodes, ms);
     membership ??= await joinMembership({
+      key: await readSecretFile(ms.secretFile!),
       node: o.node, settings: ms, members, registry, logger: o.logger, log,
       noAddressHint: `membership needs this node's address: add Node ${o.node} with an InternalIP to the configuration or pass --ml-bind-addr`,
       onLiveChange: () => loop.membershipChanged(),

@@ -6,7 +6,8 @@ import type { Condition, OwnerReference } from '../api/meta.js';
 import type { ConfigurationResult } from '../api/metallb.js';
 import { MERGE_PATCH, WriteCounter, statusCode, withRetry, type RetryOptions } from './kube-retry.js';
 
-export type ConditionType = 'configReconcilerValid' | 'poolReconcilerValid';
+/** The reconcilers' verdicts; membershipKeyValid (speakers with membership): every member shares our key. */
+export type ConditionType = 'configReconcilerValid' | 'poolReconcilerValid' | 'membershipKeyValid';
 
 export interface ReconcilerVerdict {
   type: ConditionType;

@@ -40,8 +40,13 @@ export const DISABLE_MP_WARNING = "disable mp is deprecated and has no effect si
 const allow = (uid: string, warnings: string[] = []): AdmissionResponse =>
   ({ uid, allowed: true, ...(warnings.length > 0 ? { warnings } : {}) });
 
+const REASONS: Record<number, string> = { 400: 'BadRequest', 403: 'Forbidden', 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable' };
+
 export const deny = (uid: string, message: string, code = 403): AdmissionResponse =>
-  ({ uid, allowed: false, status: { code, reason: code === 403 ? 'Forbidden' : 'BadRequest', message } });
+  ({ uid, allowed: false, status: { code, reason: REASONS[code] ?? 'BadRequest', message } });
+
+/** The operations of admission.k8s.io/v1; anything else (or nothing) is not a review we can judge. */
+export const OPERATIONS = ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'];
 
 /** The objects of one kind with `obj` in place of its same-named item (or appended). */
 function withCandidate<T extends KubeObject>(items: T[], obj: T): T[] {
@@ -64,6 +69,10 @@ export interface ReviewOptions {
 
 export function review(hook: WebhookKind, req: AdmissionRequest, current: Snapshot, opts: ReviewOptions): AdmissionResponse {
   const { uid } = req;
+  if (!OPERATIONS.includes(req.operation as string)) {
+    const name = req.name ?? req.object?.metadata?.name;
+    return deny(uid, `cannot validate ${name ? `${hook.kind} ${name}` : hook.kind}: unknown operation ${JSON.stringify(req.operation ?? '')} (expected ${OPERATIONS.join(', ')})`, 400);
+  }
   if (req.operation === 'DELETE') {
     if (hook.kind !== 'BFDProfile') return allow(uid);
     const name = (req.oldObject as BFDProfile | undefined)?.metadata.name ?? req.name ?? '';

@@ -53,6 +53,7 @@ const cases: [string, Obj[], RegExp | undefined][] = [
   ['secret of the wrong type', [peer('p', { ...P, passwordSecret: { name: 's' } }), secret('s', 'Opaque', { password: 'x' })], /^BGPPeer\/p: .*secret type mismatch on "metallb-system"\/"s", type "kubernetes.io\/basic-auth" is expected \(recreate Secret s/],
   ['secret without password', [peer('p', { ...P, passwordSecret: { name: 's' } }), secret('s', 'kubernetes.io/basic-auth', { username: 'x' })], /^BGPPeer\/p: .*password not specified in the secret "metallb-system"\/"s": add the key password/],
   ['good secret', [peer('p', { ...P, passwordSecret: { name: 's' } }), secret('s', 'kubernetes.io/basic-auth', { password: 'x' })], undefined],
+  ['password with a space', [peer('p', { ...P, password: 'two words' })], /^BGPPeer\/p: .*password for peer "metallb-system"\/"p" contains a space/],
   ['missing BFD profile', [peer('p', { ...P, bfdProfile: 'nope' })], /^BGPPeer\/p: .*peer p referencing non existing bfd profile nope/],
   ['duplicate nodeSelectors', [peer('p', { ...P, nodeSelectors: [{ matchLabels: { a: 'b' } }, { matchLabels: { a: 'b' } }] })], /^BGPPeer\/p: .*duplicate definition of nodeSelectors/],
   // 2.4 pools

@@ -44,6 +44,23 @@ export const BUILTIN_RESOURCES: ResourceType[] = [
   metallb('configurationstates', 'ConfigurationState'),
 ];
 
+/**
+ * Types a test adds when it needs them (`server.addResource`), so that the default stand-in still
+ * serves only what it always did (some tests rely on a kind not being served).
+ */
+export const DEPLOYMENTS: ResourceType = { group: 'apps', versions: ['v1'], plural: 'deployments', kind: 'Deployment', namespaced: true, statusSubresource: true };
+export const VALIDATING_WEBHOOK_CONFIGURATIONS: ResourceType = {
+  group: 'admissionregistration.k8s.io', versions: ['v1'], plural: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false, statusSubresource: false,
+};
+export const CUSTOM_RESOURCE_DEFINITIONS: ResourceType = {
+  group: 'apiextensions.k8s.io', versions: ['v1'], plural: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false, statusSubresource: true,
+};
+const rbac = (plural: string, kind: string, namespaced: boolean): ResourceType => ({ group: 'rbac.authorization.k8s.io', versions: ['v1'], plural, kind, namespaced, statusSubresource: false });
+/** Roles, ClusterRoles and their bindings: installAuthReviews adds them. */
+export const RBAC_RESOURCES: ResourceType[] = [
+  rbac('clusterroles', 'ClusterRole', false), rbac('clusterrolebindings', 'ClusterRoleBinding', false), rbac('roles', 'Role', true), rbac('rolebindings', 'RoleBinding', true),
+];
+
 /** "group/plural" (core: "plural"): the storage key of a resource type, independent of version. */
 export function resourceKey(r: { group: string; plural: string }): string {
   return r.group ? `${r.group}/${r.plural}` : r.plural;

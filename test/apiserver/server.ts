@@ -53,6 +53,8 @@ export class FakeApiServer {
   private readonly watches = new Set<OpenWatch>();
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  /** create-only endpoints that store nothing (TokenReview, SubjectAccessReview): path -> answer */
+  private readonly reviewEndpoints = new Map<string, (body: Obj) => Obj>();
 
   /** Base URL, e.g. http://127.0.0.1:41234 (after start). */
   url = '';
@@ -78,6 +80,18 @@ export class FakeApiServer {
 
   addResource(r: ResourceType): void {
     this.resources.push(r);
+  }
+
+  hasResource(r: Pick<ResourceType, 'group' | 'plural'>): boolean {
+    return this.resources.some((x) => x.group === r.group && x.plural === r.plural);
+  }
+
+  /**
+   * A create-only endpoint that stores nothing, as the API server's review APIs: POST `path` with an
+   * object answers 201 with `answer(object)` (see auth-reviews.ts).
+   */
+  addReviewEndpoint(path: string, answer: (body: Obj) => Obj): void {
+    this.reviewEndpoints.set(path, answer);
   }
 
   resource(pluralOrKind: string, group?: string): ResourceType {
@@ -272,6 +286,11 @@ export class FakeApiServer {
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
+    const review = this.reviewEndpoints.get(url.pathname);
+    if (review) {
+      await this.answerReview(req, res, url.pathname, review);
+      return;
+    }
     const route = this.route(url.pathname);
     if (route === 'discovery') {
       try {
@@ -307,6 +326,29 @@ export class FakeApiServer {
       const [code, out] = await this.dispatch(verb, route, url.searchParams, req);
       record(code);
       this.send(res, code, out);
+    } catch (err) {
+      record(err instanceof ApiError ? err.code : 500);
+      this.fail(res, err);
+    }
+  }
+
+  private async answerReview(req: IncomingMessage, res: ServerResponse, path: string, answer: (body: Obj) => Obj): Promise<void> {
+    const resource = path.split('/').pop() ?? '';
+    const record = (code: number) => this.requests.push({ method: req.method ?? '', path, verb: 'create', resource, contentType: req.headers['content-type'], code });
+    try {
+      if (req.method !== 'POST') throw new ApiError(405, 'MethodNotAllowed', `${resource} can only be created`);
+      const fault = this.faults.findIndex((f) => f.verb === 'create' && (f.resource === undefined || f.resource === resource));
+      if (fault >= 0) {
+        const f = this.faults[fault];
+        if (--f.count <= 0) this.faults.splice(fault, 1);
+        await this.body(req);
+        throw new ApiError(f.code, 'InternalError', `injected fault: create ${resource} fails with ${f.code}`);
+      }
+      const body = (await this.body(req)) as Obj;
+      if (!body || typeof body !== 'object') throw new ApiError(400, 'BadRequest', 'missing body');
+      const out = answer(body);
+      record(201);
+      this.send(res, 201, out);
     } catch (err) {
       record(err instanceof ApiError ? err.code : 500);
       this.fail(res, err);

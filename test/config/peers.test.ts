@@ -57,6 +57,7 @@ describe('BGPPeer rules', () => {
     ['password and passwordSecret', bad(peer('p', { ...A, password: 'x', passwordSecret: { name: 's' } }), 'can not have both password and secret ref set in peer config "metallb-system"/"p"')],
     ['passwordSecret not an object', bad(peer('p', { ...A, passwordSecret: 'bgp-pass' }), 'spec.passwordSecret in body must be of type object'),],
     ['password with a newline', bad(peer('p', { ...A, password: 'a\nb' }), 'contains invalid characters')],
+    ['password with a space', bad(peer('p', { ...A, password: 'two words' }), 'password for peer "metallb-system"/"p" contains a space: FRR takes the password as one word')],
   ];
   test.each(rows)('%s', (_desc, row) => {
     const lines = problems(row.objects);

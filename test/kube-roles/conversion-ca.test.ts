@@ -77,7 +77,7 @@ describe('conversion webhook caBundle', () => {
     server.failNext({ verb: 'patch', resource: 'customresourcedefinitions', count: 1, code: 500 });
     const h = await runController({
       kubeConfig: kubeConfigFor(server.url), namespace: NS, logger: sink.logger, debounceMs: 10,
-      webhook: { port: 0, host: '127.0.0.1', certDir, caCheckMs: 30 },
+      webhook: { port: 0, host: '127.0.0.1', certs: { mode: 'dir', dir: certDir, caCheckMs: 30 } },
     });
     try {
       await waitFor('bundle after the retry', () => bundle() === b64(first));

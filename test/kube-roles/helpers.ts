@@ -6,9 +6,9 @@ import type { FakeApiServer, Obj } from '../apiserver/index.js';
 
 export const NS = 'metallb-system';
 
-export async function waitFor(what: string, cond: () => boolean, ms = 6000): Promise<void> {
+export async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms = 6000): Promise<void> {
   const end = Date.now() + ms;
-  while (!cond()) {
+  while (!(await cond())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 15));
   }

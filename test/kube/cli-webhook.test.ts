@@ -27,9 +27,9 @@ it('serves admission reviews judged against the cluster state from the kubeconfi
     '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'tls.key'), '-out', join(dir, 'tls.crt')], { stdio: 'ignore' });
   const saved = process.env.KUBECONFIG;
   process.env.KUBECONFIG = join(dir, 'kubeconfig');
-  const { server, source, port } = await runWebhook({ port: '0', certDir: dir, namespace: 'lb', logLevel: 'none' });
+  const { serving, source, port } = await runWebhook({ port: '0', certDir: dir, namespace: 'lb', logLevel: 'none' });
   process.env.KUBECONFIG = saved;
-  cleanup = [() => server.close(), () => source.stop(), ...cleanup];
+  cleanup = [() => serving.stop(), () => source.stop(), ...cleanup];
 
   // Blind the pool cache (its watch keeps failing), then create a pool: the review must still see it.
   await source.synced;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeObject } from '../../src/api/meta.js';
 import { KubeSource } from '../../src/sources/kube/source.js';
+import { DirCertSource } from '../../src/certs/source.js';
 import { WebhookServer } from '../../src/webhook/server.js';
 import type { AdmissionRequest, AdmissionResponse, ConversionReview } from '../../src/webhook/types.js';
 import { DISABLE_MP_WARNING } from '../../src/webhook/validate.js';
@@ -23,6 +24,7 @@ let api: FakeApiServer;
 let source: KubeSource;
 let webhook: WebhookServer;
 let port: number;
+let certs: DirCertSource;
 
 function post(path: string, body: unknown, tls: { maxVersion?: 'TLSv1.2' } = {}): Promise<{ code: number; body: unknown; protocol: string }> {
   return new Promise((resolve, reject) => {
@@ -95,12 +97,15 @@ beforeAll(async () => {
   api.create({ apiVersion: 'metallb.io/v1beta1', kind: 'Community', metadata: { name: 'aliases', namespace: NS }, spec: { communities: [{ name: 'gold', value: '65000:100' }] } });
 
   source = new KubeSource({ kubeConfig: kubeConfigFor(api.url), namespace: NS, debounceMs: 10 }).start();
-  webhook = new WebhookServer({ namespace: NS, certDir: dir, lister: async () => { await source.synced; return source.snapshot(); } });
+  certs = new DirCertSource({ dir });
+  await certs.ready;
+  webhook = new WebhookServer({ namespace: NS, certs, lister: async () => { await source.synced; return source.snapshot(); } });
   port = await webhook.listen(0, '127.0.0.1');
 });
 
 afterAll(async () => {
   await webhook?.close();
+  certs?.stop();
   await source?.stop();
   await api?.stop();
   rmSync(dir, { recursive: true, force: true });
@@ -159,6 +164,30 @@ describe('admission webhook over HTTPS', () => {
     // Deviation from upstream: disableMP does not switch the other checks off.
     const mpBad = await admit(PEER, 'CREATE', peer('mp-bad', { peerAddress: 'nonsense', disableMP: true }));
     expect(mpBad.allowed).toBe(false);
+  });
+
+  it('refuses a peer with both password and passwordSecret, or a password with a space, as `metallb-ts validate` does', async () => {
+    const both = await admit(PEER, 'CREATE', peer('both', { peerAddress: '203.0.113.20', password: 'pw', passwordSecret: { name: 'later' }, nodeSelectors: [{ matchLabels: { rack: 'b' } }] }));
+    expect(both.allowed).toBe(false);
+    expect(both.status?.message).toMatch(/^BGPPeer\/both: spec.password: can not have both password and secret ref set in peer config "metallb-system"\/"both"/);
+    const spaced = await admit(PEER, 'CREATE', peer('spaced', { peerAddress: '203.0.113.21', password: 'two words', nodeSelectors: [{ matchLabels: { rack: 'b' } }] }));
+    expect(spaced.allowed).toBe(false);
+    expect(spaced.status?.message).toMatch(/^BGPPeer\/spaced: spec.password: password for peer "metallb-system"\/"spaced" contains a space/);
+    // an update that adds the space is refused too; the same peer without it is fine
+    const fine = peer('spaced', { peerAddress: '203.0.113.21', password: 'oneword', nodeSelectors: [{ matchLabels: { rack: 'b' } }] });
+    expect((await admit(PEER, 'CREATE', fine)).allowed).toBe(true);
+    expect((await admit(PEER, 'UPDATE', peer('spaced', { ...fine.spec, password: 'one word' }), fine)).allowed).toBe(false);
+  });
+
+  it('refuses a review with a missing or unknown operation', async () => {
+    for (const operation of [undefined, 'PATCH', ''] as Array<string | undefined>) {
+      const req = { uid: `op-${String(operation)}`, ...(operation === undefined ? {} : { operation }), name: 'x', namespace: NS,
+        kind: { group: 'metallb.io', version: 'v1beta1', kind: 'IPAddressPool' }, object: pool('x', ['203.0.113.0/29']) };
+      const res = await post(POOL, { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: req });
+      const response = (res.body as { response: AdmissionResponse }).response;
+      expect([operation, response.allowed, response.status?.code]).toEqual([operation, false, 400]);
+      expect(response.status?.message).toBe(`cannot validate IPAddressPool x: unknown operation ${JSON.stringify(operation ?? '')} (expected CREATE, UPDATE, DELETE, CONNECT)`);
+    }
   });
 
   it('validates advertisements against pools, and accepts community aliases that do not exist yet', async () => {
@@ -234,7 +263,9 @@ describe('certificate rotation', () => {
     const make = (cn: string) => execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
       '-subj', `/CN=${cn}`, '-keyout', join(certDir, 'tls.key'), '-out', join(certDir, 'tls.crt')], { stdio: 'ignore' });
     make('first');
-    const server = new WebhookServer({ namespace: NS, certDir, certCheckMs: 50, lister: async () => { throw new Error('unused'); } });
+    const rotating = new DirCertSource({ dir: certDir, checkMs: 50 });
+    await rotating.ready;
+    const server = new WebhookServer({ namespace: NS, certs: rotating, lister: async () => { throw new Error('unused'); } });
     const p = await server.listen(0, '127.0.0.1');
     const subject = () => new Promise<string>((resolve, reject) => {
       const req = request({ host: '127.0.0.1', port: p, path: '/healthz', rejectUnauthorized: false, agent: false }, (res) => {
@@ -258,6 +289,7 @@ describe('certificate rotation', () => {
       expect(cn).toBe('second');
     } finally {
       await server.close();
+      rotating.stop();
       rmSync(certDir, { recursive: true, force: true });
     }
   });

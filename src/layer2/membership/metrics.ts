@@ -4,12 +4,21 @@ import { DROP_REASONS, type MembershipObserver, type MemberState } from './types
 
 export interface MembershipMetrics {
   observer: MembershipObserver;
-  /** the gauge reads member states at scrape time from this function */
-  setSource(states: () => MemberState[]): void;
+  /** the gauges read member states and the number of members holding another key at scrape time */
+  setSource(states: () => MemberState[], mismatches?: () => number): void;
 }
 
 export function createMembershipMetrics(registry: Registry): MembershipMetrics {
   let source: () => MemberState[] = () => [];
+  let mismatchSource: () => number = () => 0;
+  new Gauge({
+    name: 'metallb_membership_key_mismatch_members',
+    help: 'Known members whose membership packets fail authentication at this speaker (they hold another membership key)',
+    registers: [registry],
+    collect() {
+      this.set(mismatchSource());
+    },
+  });
   new Gauge({
     name: 'metallb_membership_members',
     help: 'Members of the layer 2 membership by state as seen by this speaker (itself counted alive)',
@@ -44,8 +53,9 @@ export function createMembershipMetrics(registry: Registry): MembershipMetrics {
       drop: (reason) => dropped.inc({ reason }),
       failure: () => failures.inc(),
     },
-    setSource(states) {
+    setSource(states, mismatches) {
       source = states;
+      if (mismatches) mismatchSource = mismatches;
     },
   };
 }

@@ -1,5 +1,6 @@
 // Command-line flags of the membership protocol, for the commands that run a speaker.
-// Membership is on when --ml-secret-file is given: without a shared key no packet could be trusted.
+// Membership is on when a shared key is given, by --ml-secret-name (a Secret read through the API,
+// the controller's) or --ml-secret-file: without a shared key no packet could be trusted.
 import type { Command } from 'commander';
 import { DEFAULT_ML_PORT } from './udp.js';
 import { resolveTimings, type Timings } from './timings.js';
@@ -8,7 +9,10 @@ export interface MembershipSettings {
   /** undefined: the speaker binds its node's InternalIP */
   bindAddress?: string;
   port: number;
-  secretFile: string;
+  /** the key from a file (re-read when it changes) */
+  secretFile?: string;
+  /** the key from this Secret's `secretkey` in the MetalLB namespace (in-cluster speaker only) */
+  secretName?: string;
   timings: Timings;
 }
 
@@ -31,9 +35,12 @@ export function addMembershipOptions(cmd: Command): Command {
     .option('--ml-indirect-checks <n>', 'membership: members asked to probe indirectly', intArg('--ml-indirect-checks', 0));
 }
 
-/** undefined when membership is off (no --ml-secret-file). Throws on inconsistent timings. */
+/** undefined when membership is off (no key given). Throws on inconsistent timings or two key sources. */
 export function membershipSettings(opts: Record<string, unknown>): MembershipSettings | undefined {
-  if (typeof opts.mlSecretFile !== 'string' || opts.mlSecretFile === '') return undefined;
+  const file = typeof opts.mlSecretFile === 'string' && opts.mlSecretFile !== '' ? opts.mlSecretFile : undefined;
+  const name = typeof opts.mlSecretName === 'string' && opts.mlSecretName !== '' ? opts.mlSecretName : undefined;
+  if (!file && !name) return undefined;
+  if (file && name) throw new Error('--ml-secret-file and --ml-secret-name both give the membership key: keep one');
   const timings = resolveTimings({
     probeInterval: opts.mlProbeInterval as number | undefined,
     probeTimeout: opts.mlProbeTimeout as number | undefined,
@@ -43,7 +50,8 @@ export function membershipSettings(opts: Record<string, unknown>): MembershipSet
   return {
     bindAddress: opts.mlBindAddr as string | undefined,
     port: (opts.mlPort as number | undefined) ?? DEFAULT_ML_PORT,
-    secretFile: opts.mlSecretFile,
+    ...(file ? { secretFile: file } : {}),
+    ...(name ? { secretName: name } : {}),
     timings,
   };
 }

@@ -1,14 +1,16 @@
-// Reads the shared membership secret (--ml-secret-file). Trailing whitespace is dropped: a file written
-// with `echo` on one node and by a Secret mount on another must give the same key.
+// The shared membership secret, from --ml-secret-file or a Secret's `secretkey`. Trailing whitespace is
+// dropped: a file written with `echo` on one node and by a Secret mount on another, or the same Secret
+// read through the API, must give the same key.
 import { readFile } from 'node:fs/promises';
 
 export const MIN_SECRET_BYTES = 16;
 
-export function secretFromBytes(raw: Uint8Array, file: string): Uint8Array {
+/** `source` names where the bytes came from in errors (a file path, or e.g. "Secret ns/name key secretkey"). */
+export function secretFromBytes(raw: Uint8Array, source: string): Uint8Array {
   let end = raw.length;
   while (end > 0 && (raw[end - 1] === 0x0a || raw[end - 1] === 0x0d || raw[end - 1] === 0x20 || raw[end - 1] === 0x09)) end--;
   if (end < MIN_SECRET_BYTES) {
-    throw new Error(`--ml-secret-file ${file}: the secret has ${end} bytes; put at least ${MIN_SECRET_BYTES} random bytes in it `
+    throw new Error(`${source.startsWith('Secret ') ? source : `--ml-secret-file ${source}`}: the secret has ${end} bytes; put at least ${MIN_SECRET_BYTES} random bytes in it `
       + '(e.g. `head -c 32 /dev/urandom | base64 > FILE`), the same on every node');
   }
   return raw.subarray(0, end);

@@ -247,4 +247,42 @@ describe('membership state machine (fake clock, fake network)', () => {
     expect(net.events.filter((e) => e.observer === 'a').map((e) => `${e.name}:${e.state}:${e.reason}`))
       .toEqual(['b:alive:added', 'c:alive:added', 'b:removed:removed', 'c:removed:removed']);
   });
+
+  test('a member with another key is reported as a key mismatch by the others, and clears when it gets the same key', () => {
+    const net = new SimNetwork({ names: ['n1', 'n2', 'n3'], seed: 5 });
+    const seen: string[][] = [];
+    net.machine('n1').onKeyMismatchChange((m) => seen.push(m));
+    net.run(1_000);
+    expect(net.machine('n1').keyMismatches()).toEqual([]);
+    // n3 gets another key at once, with no grace for the old one on the others: a split in the making
+    const other = new TextEncoder().encode('another-secret-of-enough-bytes');
+    net.machine('n3').setKey(other);
+    net.run(2 * T.keyChangeGrace);
+    expect(net.machine('n1').keyMismatches()).toEqual(['n3']);
+    expect(net.machine('n2').keyMismatches()).toEqual(['n3']);
+    expect(net.machine('n3').keyMismatches()).toEqual(['n1', 'n2']);
+    expect(seen[0]).toEqual(['n3']);
+    // everyone takes the new key: once the others seal with it too, the mismatch clears
+    net.machine('n1').setKey(other);
+    net.machine('n2').setKey(other);
+    net.run(T.keyChangeGrace);
+    for (const n of ['n1', 'n2', 'n3']) expect([n, net.machine(n).keyMismatches()]).toEqual([n, []]);
+    expect(seen.at(-1)).toEqual([]);
+    net.run(bound(3) * 4);
+    for (const view of liveEverywhere(net).values()) expect(view).toEqual(['n1', 'n2', 'n3']);
+  });
+
+  test('a key rotated on every member one after the other splits nothing', () => {
+    const net = new SimNetwork({ names: NAMES, seed: 9 });
+    net.run(1_000);
+    const next = new TextEncoder().encode('the-next-membership-key-123');
+    // the members see the new Secret a few seconds apart, as informers do
+    NAMES.forEach((n, i) => {
+      net.run(i * 1_500);
+      net.machine(n).setKey(next);
+    });
+    net.run(10_000);
+    expect(net.events.filter((e) => e.state !== 'alive')).toEqual([]);
+    for (const n of NAMES) expect(net.machine(n).keyMismatches()).toEqual([]);
+  });
 });

@@ -68,7 +68,7 @@ interface Relay {
 
 const WARN_EVERY_MS = 10_000;
 const DROP_ADVICE: Record<DropReason, string> = {
-  unauthenticated: 'dropped membership packet that fails authentication: check that --ml-secret-file holds the same secret on every node',
+  unauthenticated: 'dropped membership packet that fails authentication: check that every speaker has the same membership key (--ml-secret-name or --ml-secret-file)',
   stale: 'dropped membership packet with a timestamp outside the replay window: check the clocks (NTP) of both nodes',
   malformed: 'dropped malformed membership packet: another program or an incompatible version sends to the membership port',
   replayed: 'dropped replayed membership packet',
@@ -101,9 +101,18 @@ export class Membership {
   private readonly wallNow: () => number;
   private readonly log: MembershipLog;
   private readonly observer: MembershipObserver;
+  private key: Uint8Array;
+  /** the key before the last setKey: sealed with until sealPreviousUntil, accepted until previousKeyUntil */
+  private previousKey: Uint8Array | undefined;
+  private previousKeyUntil = 0;
+  private sealPreviousUntil = 0;
+  /** members whose packets failed authentication, with when it last happened */
+  private readonly mismatched = new Map<string, number>();
+  private readonly mismatchListeners: Array<(members: string[]) => void> = [];
 
   constructor(private readonly opts: MembershipOptions) {
     if (opts.key.length === 0) throw new Error('membership key is empty: put a secret in --ml-secret-file');
+    this.key = opts.key;
     this.timings = resolveTimings(opts.timings);
     this.self = opts.self;
     this.random = opts.random ?? Math.random;
@@ -139,6 +148,39 @@ export class Membership {
   /** Every known member (self excluded) with its state and incarnation. */
   memberStates(): Array<{ name: string; state: MemberState; incarnation: number }> {
     return [...this.members.values()].map((m) => ({ name: m.name, state: m.state, incarnation: m.incarnation }));
+  }
+
+  /**
+   * A new shared key (the membership Secret changed), taken over gradually (timings.keyChangeGrace) so
+   * that a rotation seen by the members at slightly different times does not split the membership.
+   */
+  setKey(key: Uint8Array): void {
+    if (key.length === 0) throw new Error('membership key is empty');
+    if (Buffer.from(key).equals(Buffer.from(this.key))) return;
+    const now = this.opts.now();
+    this.previousKey = this.key;
+    this.previousKeyUntil = now + this.timings.keyChangeGrace;
+    this.sealPreviousUntil = now + this.timings.keyChangeGrace / 2;
+    this.key = key;
+    this.log.info({}, 'membership key changed');
+  }
+
+  /**
+   * Known members whose packets fail authentication (within timings.keyMismatchWindow): they hold another
+   * key. Sorted. Empty when every member that talks to us shares our key.
+   */
+  keyMismatches(): string[] {
+    const now = this.opts.now();
+    return [...this.mismatched].filter(([, at]) => now - at < this.timings.keyMismatchWindow).map(([n]) => n).sort();
+  }
+
+  /** Subscribes to changes of keyMismatches(); returns the unsubscribe function. */
+  onKeyMismatchChange(listener: (members: string[]) => void): () => void {
+    this.mismatchListeners.push(listener);
+    return () => {
+      const i = this.mismatchListeners.indexOf(listener);
+      if (i >= 0) this.mismatchListeners.splice(i, 1);
+    };
   }
 
   stateOf(name: string): MemberState | undefined {
@@ -263,6 +305,11 @@ export class Membership {
       this.nextReconnectAt = now + this.timings.reconnectInterval;
     }
     for (const [seq, r] of this.relays) if (now >= r.expiresAt) this.relays.delete(seq);
+    let expired = false;
+    for (const [name, at] of this.mismatched) {
+      if (now - at >= this.timings.keyMismatchWindow) expired = this.mismatched.delete(name) || expired;
+    }
+    if (expired) this.mismatchChanged();
   }
 
   // ---- packets ------------------------------------------------------------------------------
@@ -270,9 +317,16 @@ export class Membership {
   /** One datagram from `from`. Unauthenticated, stale, replayed or malformed packets are dropped. */
   receive(packet: Uint8Array, from: Endpoint): void {
     if (this.leaving) return;
-    const opened = open(packet, this.opts.key);
-    if ('drop' in opened) return this.drop(opened.drop, from);
+    let opened = open(packet, this.key);
+    if ('drop' in opened && opened.drop === 'unauthenticated' && this.previousKey && this.opts.now() < this.previousKeyUntil) {
+      opened = open(packet, this.previousKey);
+    }
+    if ('drop' in opened) {
+      if (opened.drop === 'unauthenticated') this.noteMismatch(from);
+      return this.drop(opened.drop, from);
+    }
     const m = opened.message;
+    if (this.mismatched.delete(m.from)) this.mismatchChanged();
     const fresh = this.replay.check(m.from, opened.timestamp, opened.nonce, this.wallNow());
     if (fresh !== 'ok') return this.drop(fresh, from, { member: m.from, skewMs: Math.round(opened.timestamp - this.wallNow()) });
     if (m.from === this.self.name) return; // our own packet looped back
@@ -457,7 +511,8 @@ export class Membership {
       msg.gossip = [...gossip, ...extra];
     }
     while (msg.gossip.length && sealedSize(msg) > MAX_PACKET) msg.gossip.pop();
-    this.opts.send(to, seal(msg, this.opts.key, this.wallNow(), this.nonce()));
+    const key = this.previousKey && this.opts.now() < this.sealPreviousUntil ? this.previousKey : this.key;
+    this.opts.send(to, seal(msg, key, this.wallNow(), this.nonce()));
   }
 
   private nonce(): Uint8Array {
@@ -486,6 +541,30 @@ export class Membership {
   private hasDead(): boolean {
     for (const m of this.members.values()) if (m.state === 'dead') return true;
     return false;
+  }
+
+  /**
+   * A packet from `from` failed authentication. From the endpoint of a known member, that member
+   * holds another key (a split in the making): say so at once, not only as a dropped packet.
+   */
+  private noteMismatch(from: Endpoint): void {
+    let member: MemberRecord | undefined;
+    for (const m of this.members.values()) {
+      if (m.endpoint.address === from.address && m.endpoint.port === from.port) member = m;
+    }
+    if (!member) return;
+    const known = this.mismatched.has(member.name);
+    this.mismatched.set(member.name, this.opts.now());
+    if (known) return;
+    this.log.warn({ member: member.name, address: `${from.address}:${from.port}` },
+      `membership packets from ${member.name} fail authentication: it holds another membership key; give every speaker the same Secret`);
+    this.observer.keyMismatch?.(member.name);
+    this.mismatchChanged();
+  }
+
+  private mismatchChanged(): void {
+    const names = this.keyMismatches();
+    for (const l of this.mismatchListeners) l(names);
   }
 
   private drop(reason: DropReason, from: Endpoint, detail: object = {}): void {

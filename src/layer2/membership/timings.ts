@@ -42,6 +42,15 @@ export interface Timings {
   replayWindow: number;
   /** most gossip entries carried by one packet (keeps packets well under 1400 bytes) */
   maxPiggyback: number;
+  /**
+   * A key change (a new membership Secret, seen by the members a few seconds apart) is gradual: for
+   * the first half of this window packets are still sealed with the previous key, which every member
+   * still has; for all of it packets sealed with the previous key are accepted. Members that switch
+   * less than half the window apart never drop each other's packets.
+   */
+  keyChangeGrace: number;
+  /** a member whose packets failed authentication counts as holding another key this long */
+  keyMismatchWindow: number;
 }
 
 export const DEFAULT_TIMINGS: Timings = {
@@ -54,6 +63,8 @@ export const DEFAULT_TIMINGS: Timings = {
   reconnectInterval: 1000,
   replayWindow: 30_000,
   maxPiggyback: 8,
+  keyChangeGrace: 60_000,
+  keyMismatchWindow: 30_000,
 };
 
 /** Merges overrides into the defaults and checks them; the error names the field and the fix. */
@@ -61,7 +72,7 @@ export function resolveTimings(overrides: Partial<Timings> = {}): Timings {
   const t: Timings = { ...DEFAULT_TIMINGS };
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) (t as unknown as Record<string, number>)[k] = v;
   const positive: (keyof Timings)[] = ['probeInterval', 'probeTimeout', 'suspicionTimeout', 'reconnectInterval', 'replayWindow',
-    'retransmitMult', 'maxPiggyback'];
+    'retransmitMult', 'maxPiggyback', 'keyChangeGrace', 'keyMismatchWindow'];
   for (const k of positive) {
     if (!Number.isFinite(t[k]) || t[k] <= 0) throw new Error(`membership timing ${k}=${t[k]} is invalid: use a number > 0`);
   }

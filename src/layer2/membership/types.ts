@@ -30,6 +30,8 @@ export interface MembershipObserver {
   probe?(): void;
   drop?(reason: DropReason): void;
   failure?(name: string): void;
+  /** a known member's packets started failing authentication (it holds another key) */
+  keyMismatch?(name: string): void;
 }
 
 /** The subset of a pino logger the machine uses (structural, so the core does not import pino). */

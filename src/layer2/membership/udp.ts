@@ -72,7 +72,7 @@ export class UdpMembership {
     });
     const edge = new UdpMembership(machine, socket, port, log);
     ref.edge = edge;
-    metrics?.setSource(() => ['alive' as MemberState, ...machine.memberStates().map((m) => m.state)]);
+    metrics?.setSource(() => ['alive' as MemberState, ...machine.memberStates().map((m) => m.state)], () => machine.keyMismatches().length);
     socket.on('message', (msg, rinfo) => edge.onPacket(msg, rinfo.address, rinfo.port));
     socket.on('error', (e) => log.warn({ error: e.message }, 'membership socket error'));
     log.info({ address: opts.bindAddress, port, member: opts.name }, 'membership started');
@@ -87,6 +87,20 @@ export class UdpMembership {
 
   liveMembers(): Set<string> {
     return this.machine.liveMembers();
+  }
+
+  /** A new shared key (the membership Secret changed), taken over without a restart. */
+  setKey(key: Uint8Array): void {
+    this.machine.setKey(key);
+  }
+
+  /** Known members whose packets fail authentication: they hold another key. */
+  keyMismatches(): string[] {
+    return this.machine.keyMismatches();
+  }
+
+  onKeyMismatchChange(listener: (members: string[]) => void): () => void {
+    return this.machine.onKeyMismatchChange(listener);
   }
 
   onChange(listener: (e: MemberEvent) => void): () => void {

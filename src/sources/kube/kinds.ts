@@ -3,6 +3,7 @@
 // JSON, so listed objects look exactly like watched ones (string timestamps, kind and apiVersion set).
 import { CoreV1Api, CustomObjectsApi, DiscoveryV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Snapshot } from '../../api/snapshot.js';
+import { abortWith } from './client.js';
 
 export interface KubeList {
   metadata?: { resourceVersion?: string };
@@ -24,7 +25,8 @@ export interface WatchedKind {
   inNamespace: boolean;
   /** watch path for the namespace (or cluster-wide) */
   path(namespace: string): string;
-  list(namespace: string): Promise<KubeList>;
+  /** `signal` aborts the request (a reader's deadline) */
+  list(namespace: string, signal?: AbortSignal): Promise<KubeList>;
 }
 
 /** Typed client objects back to API JSON (Dates become RFC 3339 strings, undefined fields vanish). */
@@ -53,39 +55,39 @@ export function watchedKinds(kc: KubeConfig): WatchedKind[] {
   const metallb = METALLB_KINDS.map(([key, kind, version, plural]): WatchedKind => ({
     key, kind, apiVersion: `metallb.io/${version}`, inNamespace: true,
     path: (ns) => `/apis/metallb.io/${version}/namespaces/${ns}/${plural}`,
-    list: async (ns) => plain(await custom.listNamespacedCustomObject({ group: 'metallb.io', version, namespace: ns, plural }) as KubeList, kind, `metallb.io/${version}`),
+    list: async (ns, signal) => plain(await custom.listNamespacedCustomObject({ group: 'metallb.io', version, namespace: ns, plural }, abortWith(signal)) as KubeList, kind, `metallb.io/${version}`),
   }));
   return [
     ...metallb,
     {
       key: 'secrets', kind: 'Secret', apiVersion: 'v1', inNamespace: true,
       path: (ns) => `/api/v1/namespaces/${ns}/secrets`,
-      list: async (ns) => plain(await core.listNamespacedSecret({ namespace: ns }), 'Secret', 'v1'),
+      list: async (ns, signal) => plain(await core.listNamespacedSecret({ namespace: ns }, abortWith(signal)), 'Secret', 'v1'),
     },
     {
       key: 'configMaps', kind: 'ConfigMap', apiVersion: 'v1', inNamespace: true,
       path: (ns) => `/api/v1/namespaces/${ns}/configmaps`,
-      list: async (ns) => plain(await core.listNamespacedConfigMap({ namespace: ns }), 'ConfigMap', 'v1'),
+      list: async (ns, signal) => plain(await core.listNamespacedConfigMap({ namespace: ns }, abortWith(signal)), 'ConfigMap', 'v1'),
     },
     {
       key: 'services', kind: 'Service', apiVersion: 'v1', inNamespace: false,
       path: () => '/api/v1/services',
-      list: async () => plain(await core.listServiceForAllNamespaces({}), 'Service', 'v1'),
+      list: async (_ns, signal) => plain(await core.listServiceForAllNamespaces({}, abortWith(signal)), 'Service', 'v1'),
     },
     {
       key: 'endpointSlices', kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', inNamespace: false,
       path: () => '/apis/discovery.k8s.io/v1/endpointslices',
-      list: async () => plain(await discovery.listEndpointSliceForAllNamespaces({}), 'EndpointSlice', 'discovery.k8s.io/v1'),
+      list: async (_ns, signal) => plain(await discovery.listEndpointSliceForAllNamespaces({}, abortWith(signal)), 'EndpointSlice', 'discovery.k8s.io/v1'),
     },
     {
       key: 'nodes', kind: 'Node', apiVersion: 'v1', inNamespace: false,
       path: () => '/api/v1/nodes',
-      list: async () => plain(await core.listNode({}), 'Node', 'v1'),
+      list: async (_ns, signal) => plain(await core.listNode({}, abortWith(signal)), 'Node', 'v1'),
     },
     {
       key: 'namespaces', kind: 'Namespace', apiVersion: 'v1', inNamespace: false,
       path: () => '/api/v1/namespaces',
-      list: async () => plain(await core.listNamespace({}), 'Namespace', 'v1'),
+      list: async (_ns, signal) => plain(await core.listNamespace({}, abortWith(signal)), 'Namespace', 'v1'),
     },
   ];
 }

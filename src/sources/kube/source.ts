@@ -45,6 +45,11 @@ export class KubeSource extends EventEmitter<KubeSourceEvents> {
     });
   }
 
+  /** True once every informer has listed at least once (what `synced` resolves on). */
+  get isReady(): boolean {
+    return this.isSynced;
+  }
+
   start(): this {
     for (const i of this.informers) i.start();
     return this;
@@ -98,24 +103,25 @@ function setItems(snap: Snapshot, kind: WatchedKind, items: KubeItem[]): void {
  * A Snapshot read straight from the API (no cache), like upstream's webhooks read through the API
  * reader: admission sees objects created a moment ago. `keys` limits which parts are listed.
  */
-export async function listSnapshot(kc: KubeConfig, namespace: string, keys?: Array<keyof Snapshot>): Promise<Snapshot> {
+export async function listSnapshot(kc: KubeConfig, namespace: string, keys?: Array<keyof Snapshot>, signal?: AbortSignal): Promise<Snapshot> {
   const snap = emptySnapshot();
   const kinds = watchedKinds(kc).filter((k) => !keys || keys.includes(k.key));
-  await Promise.all(kinds.map(async (k) => setItems(snap, k, (await k.list(namespace)).items)));
+  await Promise.all(kinds.map(async (k) => setItems(snap, k, (await k.list(namespace, signal)).items)));
   return snap;
 }
 
 /**
  * For admission: the MetalLB-namespace kinds read fresh from the API (so objects applied together,
  * e.g. two overlapping pools in one file, see each other), the large cluster-wide kinds (Nodes,
- * Namespaces, ...) from the source's caches.
+ * Namespaces, ...) from the source's caches. It never waits for the caches: before they have synced
+ * it throws at once (the webhook then says so instead of hanging), and `signal` aborts the reads.
  */
-export function admissionLister(source: KubeSource, kc: KubeConfig, namespace: string): (keys: Array<keyof Snapshot>) => Promise<Snapshot> {
+export function admissionLister(source: KubeSource, kc: KubeConfig, namespace: string): (keys: Array<keyof Snapshot>, signal?: AbortSignal) => Promise<Snapshot> {
   const namespaced = new Set(watchedKinds(kc).filter((k) => k.inNamespace).map((k) => k.key));
-  return async (keys) => {
-    await source.synced;
+  return async (keys, signal) => {
+    if (!source.isReady) throw new Error('the caches have not synced with the API server yet');
     const cached = source.snapshot(keys);
-    const fresh = await listSnapshot(kc, namespace, keys.filter((k) => namespaced.has(k)));
+    const fresh = await listSnapshot(kc, namespace, keys.filter((k) => namespaced.has(k)), signal);
     const out = emptySnapshot();
     for (const k of keys) (out[k] as unknown[]) = (namespaced.has(k) ? fresh[k] : cached[k]) as unknown[];
     return out;
