@@ -8,12 +8,12 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { parseAllDocuments } from 'yaml';
 import { buildCRD } from '../../src/api/crds.js';
 import { CRD_DEFINITIONS, type Schema } from '../../src/api/schema/index.js';
-import { renderCRDs } from '../../scripts/gen-crds.js';
+import { CRD_TEMPLATE_DIR, renderCRDs } from '../../scripts/gen-crds.js';
 import { celErrors, collectRules, evalRule, listTypeErrors } from './cel.js';
 import { VALID_EXAMPLES } from './examples.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CRD_DIR = join(ROOT, 'charts', 'metallb-ts', 'crds');
+const CRD_DIR = join(ROOT, CRD_TEMPLATE_DIR);
 const SEED_DIR = join(ROOT, 'test', 'fixtures', 'seed');
 
 const ajv = new Ajv({ strict: false, allErrors: true });
