@@ -256,9 +256,8 @@ describe('deployment settings land where asked (the MetalLB resource settings, p
     expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(envOf(c, 'EXTRA_CONTROLLER').value).toBe('1');
     expect(envOf(c, 'METALLB_POD_UID').valueFrom.fieldRef.fieldPath).toBe('metadata.uid');
-    // The webhook server reads the certificate where the chart mounts it.
-    expect(c.args).toEqual(expect.arrayContaining(['--webhook-port=9443', '--cert-dir=/tmp/k8s-webhook-server/serving-certs',
-      '--cert-service-name=metallb-webhook-service']));
+    // cert-manager's certificate: the webhook server reads it where the chart mounts it.
+    expect(c.args).toEqual(expect.arrayContaining(['--webhook-port=9443', '--cert-dir=/tmp/k8s-webhook-server/serving-certs', '--disable-cert-rotation']));
     expect(c.volumeMounts.find((m: any) => m.name === 'cert').mountPath).toBe('/tmp/k8s-webhook-server/serving-certs');
     const s = container(podTemplate(find(everything, 'DaemonSet')), 'speaker');
     expect(s.args).toEqual(expect.arrayContaining(['--log-level=warn', '--lb-class=example.com/metallb-ts', '--port=9200',
@@ -395,20 +394,20 @@ describe('webhooks', () => {
     expect(missing).toEqual([]);
   });
 
-  it('routes Service 443 to the controller port 9443, which mounts the Secret its certificate rotation fills', () => {
+  it('routes Service 443 to the controller port 9443, whose certificate the controller keeps in metallb-webhook-cert', () => {
     const svc = find(defaults, 'Service', 'metallb-webhook-service') as any;
     expect(svc.spec.ports[0]).toMatchObject({ port: 443, targetPort: 9443 });
     expect(svc.spec.selector['app.kubernetes.io/component']).toBe('controller');
     const pod = podTemplate(find(defaults, 'Deployment'));
     const c = container(pod, 'controller');
     expect(c.ports.find((p: any) => p.name === 'webhook-server').containerPort).toBe(9443);
-    expect(c.args).toEqual(expect.arrayContaining(['--cert-dir=/tmp/k8s-webhook-server/serving-certs', '--cert-service-name=metallb-webhook-service']));
-    expect(c.args).not.toContain('--disable-cert-rotation');
-    const certVol = pod.spec.volumes.find((v: any) => v.name === 'cert');
-    expect(certVol.secret.secretName).toBe('metallb-webhook-cert');
-    expect(c.volumeMounts.find((m: any) => m.name === 'cert').mountPath).toBe('/tmp/k8s-webhook-server/serving-certs');
-    // As upstream's: the Secret exists (the mount needs it) but holds nothing the chart made, and no
-    // webhook carries a caBundle from the chart: the controller writes both.
+    // The certificate is made for the Service the webhooks call, kept in the Secret the chart renders.
+    expect(c.args).toEqual(expect.arrayContaining(['--cert-service-name=metallb-webhook-service', '--webhook-secret=metallb-webhook-cert']));
+    expect(c.args.join(' ')).not.toMatch(/--disable-cert-rotation|--cert-dir/);
+    // Served from memory: nothing to mount (the kubelet's refresh of a mount would lag a rotation).
+    expect(pod.spec.volumes.some((v: any) => v.secret?.secretName === 'metallb-webhook-cert')).toBe(false);
+    // As upstream's: the Secret exists but holds nothing the chart made, and no webhook carries a
+    // caBundle from the chart: the controller writes both.
     const secret = find(defaults, 'Secret', 'metallb-webhook-cert') as any;
     expect(secret.data).toBeUndefined();
     expect(secret.stringData).toBeUndefined();
@@ -427,7 +426,10 @@ describe('webhooks', () => {
     expect(vwc.metadata.annotations['cert-manager.io/inject-ca-from']).toBe('metallb-system/metallb-webhook');
     expect(vwc.webhooks[0].clientConfig.caBundle).toBeUndefined();
     expect(cm.some((o) => o.kind === 'Secret' && o.metadata.name === 'metallb-webhook-cert')).toBe(false);
-    expect(container(podTemplate(find(cm, 'Deployment')), 'controller').args).toContain('--disable-cert-rotation');
+    const cmPod = podTemplate(find(cm, 'Deployment'));
+    expect(container(cmPod, 'controller').args).toEqual(expect.arrayContaining(['--disable-cert-rotation', '--cert-dir=/tmp/k8s-webhook-server/serving-certs']));
+    expect(cmPod.spec.volumes.find((v: any) => v.name === 'cert').secret.secretName).toBe('metallb-webhook-cert');
+    expect(container(cmPod, 'controller').volumeMounts.find((m: any) => m.name === 'cert').mountPath).toBe('/tmp/k8s-webhook-server/serving-certs');
 
     const off = await renderObjects({ controller: { webhookMode: 'disabled' } });
     expect(off.some((o) => o.kind === 'ValidatingWebhookConfiguration' || o.metadata.name === 'metallb-webhook-service')).toBe(false);
