@@ -104,9 +104,9 @@ async function stepAllocations(c: Ctx): Promise<StepResult> {
   const a = topo.node('node-a').proc!;
   const seen = new Set<string>();
   const want = [WEB, API, SHOP];
-  await until('IPAllocated for every Service', async () => {
+  await until('ipAllocated for every Service', async () => {
     for (const l of a.logs) {
-      if (l.event === 'IPAllocated' && typeof l.service === 'string' && !seen.has(l.service)) {
+      if (l.event === 'ipAllocated' && typeof l.service === 'string' && !seen.has(l.service)) {
         seen.add(l.service);
         detail(`${l.service}: ${String(l.msg)}${l.pool ? ` (pool ${String(l.pool)})` : ''}`);
       }

@@ -1,5 +1,5 @@
 // CustomResourceDefinition objects (apiextensions.k8s.io/v1) built from the schemas in ./schema:
-// the one source of truth, written to charts/metallb-ts/crds by scripts/gen-crds.ts.
+// the one source of truth, written to the chart's crds subchart (charts/metallb-ts/charts/crds/templates) by scripts/gen-crds.ts.
 import { GROUP } from './metallb.js';
 import { CRD_DEFINITIONS, type CrdDefinition } from './schema/index.js';
 

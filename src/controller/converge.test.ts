@@ -193,7 +193,7 @@ describe('convergeService (spec 3.2)', () => {
 
   it('applyConvergence writes status and annotation, and removes them when cleared', () => {
     const s = withPool('a', { status: ['192.168.10.1'], clusterIPs: V6 });
-    const cleared = applyConvergence(s, { handled: true, ok: true, ingressIPs: [], events: [], changed: true, reprocessAll: false });
+    const cleared = applyConvergence(s, { handled: true, ok: true, ingressIPs: [], events: [], logs: [], changed: true, reprocessAll: false });
     expect(cleared.status?.loadBalancer).toEqual({});
     expect(cleared.metadata.annotations?.['metallb.io/ip-allocated-from-pool']).toBeUndefined();
     expect(s.status?.loadBalancer?.ingress).toEqual([{ ip: '192.168.10.1' }]);

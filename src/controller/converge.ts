@@ -27,6 +27,16 @@ export interface ServiceEvent {
   message: string;
 }
 
+/**
+ * A line upstream's controller logs at this point (controller/service.go, controller/main.go: the
+ * same `event` values and keys, so log queries written for MetalLB keep matching). The role writes it.
+ */
+export interface ConvergeLog {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  fields: Record<string, unknown>;
+  msg: string;
+}
+
 export interface ConvergeOptions {
   /** --lb-class: handle only Services of this class; unset = only Services without a class */
   lbClass?: string;
@@ -42,6 +52,7 @@ export interface ConvergeResult {
   /** desired metallb.io/ip-allocated-from-pool; undefined = remove the annotation */
   pool?: string;
   events: ServiceEvent[];
+  logs: ConvergeLog[];
   /** why the Service has no (or only part of its) addresses */
   problem?: Problem;
   /** status or annotation differ from the Service as given */
@@ -56,7 +67,7 @@ export function convergeService(alloc: Allocator, svc: Service, opts: ConvergeOp
   const currentIPs = (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? '');
   const currentPool = svc.metadata.annotations?.[ANNOTATION.allocatedFromPool];
   if (!handlesLoadBalancerClass(svc, opts.lbClass)) {
-    return { handled: false, ok: true, ingressIPs: currentIPs, pool: currentPool, events: [], changed: false, reprocessAll: false };
+    return { handled: false, ok: true, ingressIPs: currentIPs, pool: currentPool, events: [], logs: [], changed: false, reprocessAll: false };
   }
   const key = objectKey(svc);
   const prevIPs = alloc.ips(key);
@@ -65,17 +76,22 @@ export function convergeService(alloc: Allocator, svc: Service, opts: ConvergeOp
 
   const changed = !sameList(run.ips, currentIPs) || run.pool !== currentPool;
   const events = [...run.events];
+  const logs = [...run.logs];
   let reprocessAll = false;
+  if (!changed) logs.push(log('debug', { event: 'noChange' }, 'service converged, no change'));
   if (changed) {
     // Upstream warns about deprecated annotations only when it is changing the Service anyway.
     for (const k of Object.keys(svc.metadata.annotations ?? {}).sort()) {
-      if (k.startsWith(DEPRECATED_PREFIX)) events.push(warning('deprecatedAnnotation', `Service uses deprecated annotation ${k}`));
+      if (!k.startsWith(DEPRECATED_PREFIX)) continue;
+      events.push(warning('deprecatedAnnotation', `Service uses deprecated annotation ${k}`));
+      logs.push(log('warn', { event: 'deprecatedAnnotation', annotation: k }, 'the used annotation is deprecated'));
     }
     // Upstream reprocesses only when the Service ends up with no address; we also do when it moved,
     // since the address it left may be what another Service is waiting for.
     const now = new Set((alloc.ips(key) ?? []).map(formatIP));
     const givenBack = (prevIPs ?? []).filter((ip) => !now.has(formatIP(ip)));
     if (givenBack.length > 0 && alloc.poolForIPs(givenBack)) reprocessAll = true;
+    if (reprocessAll && run.ips.length === 0) logs.push(log('info', { event: 'serviceUpdated' }, 'removed loadbalancer from service, services will be reprocessed'));
   }
   return {
     handled: true,
@@ -83,6 +99,7 @@ export function convergeService(alloc: Allocator, svc: Service, opts: ConvergeOp
     ingressIPs: run.ips,
     pool: run.pool,
     events,
+    logs,
     ...(outcome ? { problem: outcome } : run.partial ? { problem: run.partial } : {}),
     changed,
     reprocessAll,
@@ -108,6 +125,7 @@ export function applyConvergence(svc: Service, r: ConvergeResult): Service {
 
 class Convergence {
   events: ServiceEvent[] = [];
+  logs: ConvergeLog[] = [];
   /** a problem that did not stop convergence (PreferDualStack second family) */
   partial?: Problem;
   private readonly key: string;
@@ -133,16 +151,19 @@ class Convergence {
   converge(): Problem | undefined {
     const { svc, alloc, key, req } = this;
     if (svc.spec.type !== 'LoadBalancer') {
+      this.logs.push(log('debug', { event: 'clearAssignment', reason: 'notLoadBalancer' }, 'not a LoadBalancer'));
       this.clear();
       return undefined;
     }
     if (alloc.poolNames().length === 0) {
+      this.logs.push(log('debug', { event: 'clearAssignment', reason: 'noConfig' }, 'pools are empty'));
       this.clear();
       return { reason: 'NoPoolsConfigured', message: 'no IPAddressPool is configured' };
     }
     const cips = clusterIPs(svc);
     // No ClusterIP at all: a Service from YAML files; its family is the declared one (declaredFamily).
     if (req.policy === 'RequireDualStack' && cips.length === 1) {
+      this.logs.push(log('error', { event: 'clearAssignment', reason: 'requires dual stack but clusterips are not dual stack', clusterips: cips }, 'not enough clusterips'));
       this.clear();
       const message = `RequireDualStack service ${goQuote(key)} has fewer than two ClusterIPs ${goQuoteList(cips)}`;
       this.events.push(warning('not enough clusterips', message));
@@ -158,12 +179,14 @@ class Convergence {
       const bad = this.ips.find((_, i) => !parsed[i]);
       const fam = bad !== undefined ? { error: `invalid IP ${goQuote(bad)}` } : familyOfTexts(this.ips);
       if ('error' in fam) {
+        this.logs.push(log('error', { event: 'clearAssignment', reason: 'nolbIPsIPFamily' }, 'Failed to retrieve lbIPs family'));
         this.events.push(warning('nolbIPsIPFamily', `Failed to retrieve LBIPs IPFamily for ${goQuoteList(this.ips)}: ${fam.error}`));
       } else {
         lbFamily = fam.family;
       }
       if (!req.family) {
         const message = `Failed to retrieve ClusterIPs IPFamily for ${goQuoteList(svc.spec.clusterIPs ?? [])} ${svc.spec.clusterIP ?? ''}: ${req.familyError}`;
+        this.logs.push(log('error', { event: 'clearAssignment', reason: 'noclusterIPsIPFamily' }, 'Failed to retrieve clusterIPs family'));
         this.events.push(warning('noclusterIPsIPFamily', message));
         return { reason: 'InvalidClusterIPs', message: req.familyError ?? message };
       }
@@ -175,33 +198,39 @@ class Convergence {
       // Idempotent when the configuration still allows these addresses; otherwise says why not.
       const r = alloc.assign(req, lbIPs);
       if (!r.ok) {
+        this.logs.push(log('info', { event: 'clearAssignment', error: r.problem.message }, 'current IP not allowed by config, clearing'));
         this.events.push(normal('ClearAssignment', `current IP for ${goQuote(key)} not allowed by config, will attempt for new IP assignment: ${r.problem.message}`));
         this.clear();
         lbIPs = [];
       }
       const desiredPool = requestedPool(svc);
       if (lbIPs.length > 0 && desiredPool !== '' && alloc.pool(key) !== desiredPool) {
+        this.logs.push(log('info', { event: 'clearAssignment', reason: 'differentPoolRequested' }, 'user requested a different pool than the one currently assigned'));
         this.clear();
         lbIPs = [];
       }
       const desired = requestedIPs(svc);
       if ('error' in desired) {
+        this.logs.push(log('error', { event: 'loadbalancerIP', error: desired.error }, 'invalid requested loadbalancer IPs'));
         this.events.push(warning('LoadBalancerFailed', `invalid requested loadbalancer IPs: ${desired.error}`));
         return { reason: 'InvalidRequestedIPs', message: desired.error };
       }
       if (desired.ips.length > 0 && !sameIPSet(lbIPs, desired.ips)) {
+        this.logs.push(log('info', { event: 'clearAssignment', reason: 'differentIPRequested' }, 'user requested a different IP than the one currently assigned'));
         this.clear();
         lbIPs = [];
       }
     }
 
     if (lbIPs.length === 1 && req.policy === 'PreferDualStack') {
+      this.logs.push(log('info', { event: 'tryAssignAdditionalIP' }, 'familyPolicy is PreferDualStack, trying to assign additional ip'));
       const r = alloc.allocateAdditionalFamily(req, lbIPs[0], alloc.pool(key) ?? '');
       if (!r.ok) {
         this.events.push(normal('AdditionalAssignFailed', `cannot assign additional IP in PreferDualStack: ${r.problem.message}`));
         this.partial = r.problem;
       } else {
         lbIPs = r.ips;
+        this.logs.push(log('info', { event: 'ipAllocated', ip: formatIP(r.ip) }, 'Additional IP address assigned by controller'));
         this.events.push(normal('IPAllocated', `Assigned additional IP ${goQuote(formatIP(r.ip))}`));
       }
     }
@@ -209,15 +238,18 @@ class Convergence {
     if (lbIPs.length === 0) {
       const r = this.allocateIPs();
       if (!r.ok) {
+        this.logs.push(log('error', { op: 'allocateIPs', error: r.problem.message }, 'IP allocation failed'));
         this.events.push(warning('AllocationFailed', `Failed to allocate IP for ${goQuote(key)}: ${r.problem.message}`));
         return r.problem;
       }
       lbIPs = r.ips;
+      this.logs.push(log('info', { event: 'ipAllocated', ip: lbIPs.map(formatIP) }, 'IP address assigned by controller'));
       this.events.push(normal('IPAllocated', `Assigned IP ${goQuoteList(lbIPs.map(formatIP))}`));
     }
 
     const pool = alloc.pool(key);
     if (!pool || !alloc.hasPool(pool)) {
+      this.logs.push(log('error', { bug: 'true', ip: lbIPs.map(formatIP) }, 'internal error: allocated IP has no matching address pool'));
       this.events.push(warning('InternalError', 'allocated an IP that has no pool'));
       this.clear();
       return { reason: 'InternalError', message: 'allocated an IP that has no pool' };
@@ -274,6 +306,7 @@ function familyChanged(lb: ServiceFamily | undefined, cluster: ServiceFamily, po
 }
 
 const normal = (reason: string, message: string): ServiceEvent => ({ type: 'Normal', reason, message });
+const log = (level: ConvergeLog['level'], fields: Record<string, unknown>, msg: string): ConvergeLog => ({ level, fields, msg });
 const warning = (reason: string, message: string): ServiceEvent => ({ type: 'Warning', reason, message });
 
 function sameList(a: string[], b: string[]): boolean {

@@ -25,6 +25,7 @@ import type { Logger } from '../util/log.js';
 import {
   allocatedCondition, announcedCondition, conditionsFingerprint, decisionsByService, mergeConditions, OUR_CONDITIONS,
 } from './controller-conditions.js';
+import { writeServiceUpdateLogs } from './convergence-logs.js';
 import { allocateStandalone } from './standalone-allocation.js';
 import type { OwnerReference } from '../api/meta.js';
 
@@ -57,6 +58,7 @@ export class ControllerReconciler {
   private readonly memory = new Map<string, Remembered>();
   private readonly written = new Map<string, Written>();
   private readonly eventsSent = new Map<string, string>();
+  private readonly logsWritten = new Map<string, string>();
   private readonly statusWriter: ServiceStatusWriter;
   private readonly events: EventRecorder;
   private readonly pools: PoolStatusWriter;
@@ -108,6 +110,7 @@ export class ControllerReconciler {
       await this.writeConfigState(splitVerdicts(built.errors));
       if (!this.config) {
         log.error({ controller: 'ConfigReconciler' }, 'no valid configuration yet: nothing is allocated');
+        log.debug({ controller: 'ServiceReconciler', event: 'noConfig' }, 'not processing, still waiting for config');
         return;
       }
     } else {
@@ -133,8 +136,12 @@ export class ControllerReconciler {
     // Forget Services that are gone (or were recreated under the same name).
     for (const [key, m] of [...this.memory]) {
       const svc = byKey.get(key);
-      if (!svc || (m.uid && svc.metadata.uid && m.uid !== svc.metadata.uid)) this.memory.delete(key);
+      if (!svc || (m.uid && svc.metadata.uid && m.uid !== svc.metadata.uid)) {
+        this.memory.delete(key);
+        log.info({ controller: 'ServiceReconciler', service: key, event: 'serviceDeleted' }, 'service deleted');
+      }
     }
+    for (const key of [...this.logsWritten.keys()]) if (!byKey.has(key)) this.logsWritten.delete(key);
     for (const key of [...this.written.keys()]) if (!byKey.has(key)) this.written.delete(key);
     for (const key of [...this.eventsSent.keys()]) if (!byKey.has(key)) this.eventsSent.delete(key);
 
@@ -163,15 +170,18 @@ export class ControllerReconciler {
         desired = { ips: r.ingressIPs, pool: r.pool, conditions: mergeConditions(svc.status?.conditions, ours, now) };
         const evFingerprint = JSON.stringify([svc.metadata.generation, r.events]);
         if (r.events.length > 0 && (r.changed || this.eventsSent.get(key) !== evFingerprint)) {
-          for (const ev of r.events) {
-            log[ev.type === 'Warning' ? 'warn' : 'info']({ controller: 'ServiceReconciler', event: ev.reason, service: key, ...(r.pool ? { pool: r.pool } : {}) }, ev.message);
-            jobs.push(() => this.events.record(serviceTarget(svc), ev.type, ev.reason, ev.message));
-          }
+          for (const ev of r.events) jobs.push(() => this.events.record(serviceTarget(svc), ev.type, ev.reason, ev.message));
         }
         this.eventsSent.set(key, evFingerprint);
+        // Upstream logs on each reconcile of a Service; every pass here sees every Service, so a
+        // Service's lines are written when it changes or they differ from the last ones written.
+        const logFingerprint = JSON.stringify([svc.metadata.generation, r.logs]);
+        if (r.changed || this.logsWritten.get(key) !== logFingerprint) writeServiceUpdateLogs(log, { controller: 'ServiceReconciler', service: key }, r.logs);
+        this.logsWritten.set(key, logFingerprint);
       } else if (svc.spec.type !== 'LoadBalancer' && this.wasOurs(svc)) {
         // No longer a LoadBalancer: give the address back and clear what we wrote (spec 3.2 step 1).
         this.memory.delete(key);
+        log.debug({ controller: 'ServiceReconciler', service: key, event: 'clearAssignment', reason: 'notLoadBalancer' }, 'not a LoadBalancer');
         desired = { ips: [], conditions: (svc.status?.conditions ?? []).filter((c) => !OUR_CONDITIONS.has(c.type)) };
       } else {
         continue;
@@ -187,10 +197,11 @@ export class ControllerReconciler {
         try {
           await this.statusWriter.write(svc.metadata.namespace ?? 'default', svc.metadata.name, desired);
           this.written.set(key, { fingerprint: fp, baseRV: svc.metadata.resourceVersion });
+          log.info({ controller: 'ServiceReconciler', service: key, event: 'serviceUpdated' }, 'updated service object');
         } catch (err) {
           this.failures++;
           this.cfgMetrics.updateErrors.inc();
-          log.error({ controller: 'ServiceReconciler', service: key, error: describeError(err) }, 'failed to update service status');
+          log.error({ controller: 'ServiceReconciler', service: key, op: 'updateServiceStatus', error: describeError(err) }, 'failed to update service');
         }
       });
     }

@@ -169,7 +169,7 @@ export class SpeakerLoop {
 
   private withdraw(key: string, before: Announced, reason: string, detail?: string): void {
     const [protocol, service] = key.split('|');
-    this.opts.logger.info({ event: 'serviceWithdrawn', service, ips: before.ips, protocol, reason, ...(detail ? { detail } : {}) }, 'withdrawn');
+    this.opts.logger.info({ event: 'serviceWithdrawn', service, ip: before.ips, ips: before.ips, protocol, reason, ...(detail ? { detail } : {}) }, 'withdrawing service announcement');
     for (const ip of before.ips) this.metrics.announced.remove({ service, protocol, node: this.opts.node, ip });
     this.announced.delete(key);
   }

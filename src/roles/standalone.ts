@@ -5,6 +5,7 @@
 import { hostname as osHostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFile, mkdir, rename } from 'node:fs/promises';
+import { objectKey } from '../api/meta.js';
 import type { Snapshot } from '../api/snapshot.js';
 import { buildConfig } from '../config/build.js';
 import { formatConfigError, type Config } from '../config/types.js';
@@ -18,6 +19,7 @@ import type { Logger, LogLevel } from '../util/log.js';
 import { startAnnouncer, startFrr } from './data-planes.js';
 import { joinMembership, nodeMembers } from './join-membership.js';
 import { roleRegistry } from './role-servers.js';
+import { writeServiceUpdateLogs } from './convergence-logs.js';
 import { allocateStandalone } from './standalone-allocation.js';
 import { SpeakerLoop } from './speaker-loop.js';
 import type { ReconcileReport } from './service-readiness.js';
@@ -74,6 +76,7 @@ export async function runStandalone(o: StandaloneOptions): Promise<StandaloneHan
     : undefined;
 
   let membership: UdpMembership | undefined;
+  let statusWrites: Promise<void> = Promise.resolve();
   const loop = new SpeakerLoop({
     node: o.node,
     hostname: o.hostname ?? osHostname(),
@@ -84,11 +87,16 @@ export async function runStandalone(o: StandaloneOptions): Promise<StandaloneHan
     applier,
     announcer,
     members: o.membership ? () => membership?.liveMembers() ?? new Set([o.node]) : undefined,
-    onPlan: (plan) => void writeStatus(plan),
+    // One status write at a time, in plan order; stop() waits for the last one.
+    onPlan: (plan) => {
+      statusWrites = statusWrites.then(() => writeStatus(plan)).catch((e: Error) => log.warn({ op: 'status', error: e.message }, 'could not write status.json'));
+    },
   });
 
   let clusterConfig: Config | undefined;
   let nodeConfig: Config | undefined;
+  /** per Service, the convergence log lines last written (written again only when they change) */
+  const logsWritten = new Map<string, string>();
   let lastStatus: Record<string, unknown> = {};
 
   const writeStatus = async (plan: NodePlan) => {
@@ -118,17 +126,22 @@ export async function runStandalone(o: StandaloneOptions): Promise<StandaloneHan
     if (unique.length > 0) cfgMetrics.updateErrors.inc();
     if (!clusterConfig || !nodeConfig) {
       log.error({ op: 'setConfig' }, 'no valid configuration yet: nothing is allocated or announced');
+      log.debug({ event: 'noConfig' }, 'not processing, still waiting for config');
       return;
     }
     cfgMetrics.loaded.set(1);
     lastStatus = { configValid: unique.length === 0, configErrors: unique };
 
     const alloc = allocateStandalone(clusterConfig, snapshot, persisted, o.lbClass);
+    const present = new Set(snapshot.services.map(objectKey));
+    for (const key of Object.keys(persisted)) {
+      if (!present.has(key)) log.info({ service: key, event: 'serviceDeleted' }, 'service deleted');
+    }
+    for (const key of [...logsWritten.keys()]) if (!alloc.results.has(key)) logsWritten.delete(key);
     for (const [key, r] of alloc.results) {
-      for (const ev of r.events) {
-        const level = ev.type === 'Warning' ? 'warn' : 'info';
-        log[level]({ event: ev.reason, service: key, ...(r.pool ? { pool: r.pool } : {}) }, ev.message);
-      }
+      const fingerprint = JSON.stringify(r.logs);
+      if (r.changed || logsWritten.get(key) !== fingerprint) writeServiceUpdateLogs(log, { service: key }, r.logs);
+      logsWritten.set(key, fingerprint);
     }
     if (await state.write(alloc.assignments)) persisted = alloc.assignments;
     for (const s of alloc.allocator.allStats()) {
@@ -184,6 +197,7 @@ export async function runStandalone(o: StandaloneOptions): Promise<StandaloneHan
     async stop() {
       await source.stop();
       await chain;
+      await statusWrites;
       loop.stop();
       applier?.stop();
       announcer?.stop();

@@ -1,7 +1,6 @@
 // The Helm chart: lint, render with defaults and with every value set, validate what it renders, and
 // check that the settings land where a MetalLB user expects them.
 import { describe, expect, it, beforeAll, jest } from '@jest/globals';
-import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -15,6 +14,7 @@ import { metricNames, productSource } from './source-scan.js';
 jest.setTimeout(60_000);
 
 const allValuesFile = join(repoRoot, 'test/chart/fixtures/all-values.yaml');
+const upstreamValuesFile = join(repoRoot, 'test/chart/fixtures/upstream-values.yaml');
 const allValues = parse(readFileSync(allValuesFile, 'utf8')) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -36,12 +36,13 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('helm lint and render', () => {
-  it('passes helm lint --strict with defaults and with every value set', async () => {
-    const a = await helm(['lint', '--strict', chartDir], { reject: false });
-    expect(a.stdout + a.stderr).toContain('0 chart(s) failed');
-    expect(a.exitCode).toBe(0);
-    const b = await helm(['lint', '--strict', chartDir, '-f', allValuesFile], { reject: false });
-    expect(b.exitCode).toBe(0);
+  it('passes helm lint --strict (subchart included) with defaults, with every value set and with upstream\'s values', async () => {
+    for (const extra of [[], ['-f', allValuesFile], ['-f', upstreamValuesFile]]) {
+      const r = await helm(['lint', '--strict', '--with-subcharts', chartDir, ...extra], { reject: false });
+      expect({ extra, out: r.stdout + r.stderr }).toEqual({ extra, out: expect.stringContaining('0 chart(s) failed') });
+      expect(r.stdout + r.stderr).not.toMatch(/\[(WARNING|ERROR)\]/);
+      expect(r.exitCode).toBe(0);
+    }
   });
 
   it('renders only objects whose built-in kinds validate against the Kubernetes schemas', async () => {
@@ -54,7 +55,9 @@ describe('helm lint and render', () => {
   });
 
   it('renders the expected set of objects with defaults', () => {
-    const kinds = defaults.map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    // The nine CRDs come from the crds subchart (upgrade-from-upstream.test.ts); nothing else is a Secret
+    // with data: the memberlist key and the webhook certificate are made by the controller at run time.
+    const kinds = defaults.filter((o) => o.kind !== 'CustomResourceDefinition').map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(kinds).toEqual([
       'ClusterRole/metallb:controller', 'ClusterRole/metallb:speaker',
       'ClusterRoleBinding/metallb:controller', 'ClusterRoleBinding/metallb:speaker',
@@ -62,13 +65,13 @@ describe('helm lint and render', () => {
       'DaemonSet/metallb-speaker', 'Deployment/metallb-controller',
       'Role/metallb-controller', 'Role/metallb-speaker',
       'RoleBinding/metallb-controller', 'RoleBinding/metallb-speaker',
-      'Secret/metallb-memberlist', 'Secret/metallb-webhook-cert',
+      'Secret/metallb-webhook-cert',
       'Service/metallb-webhook-service',
       'ServiceAccount/metallb-controller', 'ServiceAccount/metallb-speaker',
       'ValidatingWebhookConfiguration/metallb-webhook-configuration',
     ]);
     for (const o of defaults) {
-      if (!o.kind.startsWith('Cluster') && o.kind !== 'ValidatingWebhookConfiguration') expect(o.metadata.namespace).toBe('metallb-system');
+      if (!o.kind.startsWith('Cluster') && !['ValidatingWebhookConfiguration', 'CustomResourceDefinition'].includes(o.kind)) expect(o.metadata.namespace).toBe('metallb-system');
     }
   });
 
@@ -86,20 +89,9 @@ describe('helm lint and render', () => {
     expect(badMode.stderr).toContain('controller.webhookMode');
     const noPromSa = await render({ prometheus: { serviceMonitor: { enabled: true } } }, [], { reject: false });
     expect(noPromSa.stderr).toContain('prometheus.serviceAccount');
-  });
-
-  it('accepts an upstream MetalLB FRR-mode values file', async () => {
-    const upstream = {
-      frrk8s: { enabled: false },
-      crds: { enabled: true, validationFailurePolicy: 'Fail' },
-      speaker: { frr: { enabled: true, metricsPort: 7473 }, reloader: { resources: {} }, frrMetrics: { resources: {} }, logLevel: 'debug' },
-      controller: { logLevel: 'info' },
-      networkpolicies: { enabled: false },
-      tls: { minVersion: 'VersionTLS12' },
-    };
-    const r = await render(upstream, [], { reject: false });
-    expect(r.stderr).toBe('');
-    expect(r.exitCode).toBe(0);
+    const helmCerts = await render({ webhook: { certificateMode: 'helm' } }, [], { reject: false });
+    expect(helmCerts.exitCode).not.toBe(0);
+    expect(helmCerts.stderr).toContain('webhook.certificateMode=helm was removed');
   });
 });
 
@@ -160,28 +152,33 @@ describe('speaker DaemonSet', () => {
     expect(speaker.readinessProbe.httpGet.path).toBe('/readyz');
   });
 
-  it('wires memberlist: secret mounted where --ml-secret-file points, UDP and TCP 7946', () => {
+  it('wires memberlist: the controller makes the Secret the speakers read through the API, UDP and TCP 7946', async () => {
     const pod = podTemplate(find(defaults, 'DaemonSet'));
     const speaker = container(pod, 'speaker');
-    expect(speaker.args).toEqual(expect.arrayContaining(['--ml-secret-file=/etc/ml_secret_key/secretkey', '--ml-port=7946',
+    expect(speaker.args).toEqual(expect.arrayContaining(['--ml-secret-name=metallb-memberlist', '--ml-port=7946',
       '--ml-labels=app.kubernetes.io/name=metallb,app.kubernetes.io/instance=metallb,app.kubernetes.io/component=speaker']));
     // The membership is the pods matching --ml-labels: they must be the speaker pods themselves.
     for (const kv of speaker.args.find((a: string) => a.startsWith('--ml-labels=')).slice('--ml-labels='.length).split(',')) {
       const [k, v] = kv.split('=');
       expect(pod.metadata.labels[k]).toBe(v);
     }
-    const mount = speaker.volumeMounts.find((m: any) => m.name === 'memberlist');
-    expect(mount.mountPath).toBe('/etc/ml_secret_key');
-    const vol = pod.spec.volumes.find((v: any) => v.name === 'memberlist');
-    const secret = find(defaults, 'Secret', vol.secret.secretName);
-    expect(Buffer.from((secret.data as any).secretkey, 'base64').length).toBe(128);
+    // No Secret in the chart (a random key per render would split the membership) and none mounted or
+    // read from env: the speaker starts before the controller has made it and picks it up when it appears.
+    expect(defaults.some((o) => o.kind === 'Secret' && o.metadata.name.endsWith('memberlist'))).toBe(false);
+    expect(JSON.stringify(pod.spec.volumes)).not.toContain('memberlist');
+    expect(JSON.stringify(speaker.env)).not.toContain('secretKeyRef');
+    const controller = container(podTemplate(find(defaults, 'Deployment')), 'controller');
+    expect(controller.args).toEqual(expect.arrayContaining(['--ml-secret-name=metallb-memberlist', '--deployment=metallb-controller']));
+    expect(find(defaults, 'Deployment').metadata.name).toBe('metallb-controller');
     expect(speaker.ports.filter((p: any) => p.containerPort === 7946).map((p: any) => p.protocol).sort()).toEqual(['TCP', 'UDP']);
+    // upstream's speaker.secretName names it.
+    const named = await renderObjects({ speaker: { secretName: 'ml-key' } });
+    expect(container(podTemplate(find(named, 'DaemonSet')), 'speaker').args).toContain('--ml-secret-name=ml-key');
+    expect(container(podTemplate(find(named, 'Deployment')), 'controller').args).toContain('--ml-secret-name=ml-key');
     // With memberlist off nothing of it renders.
-    return renderObjects({ speaker: { memberlist: { enabled: false } } }).then((objs) => {
-      const s = container(podTemplate(find(objs, 'DaemonSet')), 'speaker');
-      expect(s.args.join(' ')).not.toContain('--ml-');
-      expect(objs.some((o) => o.kind === 'Secret' && o.metadata.name.endsWith('memberlist'))).toBe(false);
-    });
+    const objs = await renderObjects({ speaker: { memberlist: { enabled: false } } });
+    expect(container(podTemplate(find(objs, 'DaemonSet')), 'speaker').args.join(' ')).not.toContain('--ml-');
+    expect(container(podTemplate(find(objs, 'Deployment')), 'controller').args.join(' ')).not.toMatch(/--ml-secret-name|--deployment/);
   });
 
   it('passes the interface exclusions to the speaker and writes them to the excludel2 ConfigMap', async () => {
@@ -219,6 +216,7 @@ describe('deployment settings land where asked (the MetalLB resource settings, p
     expect(container(pod, 'cp-frr-files').resources).toEqual(allValues.speaker.initContainers.cpFrrFiles.resources);
     expect(pod.metadata.annotations['example.com/speaker']).toBe('yes');
     expect(pod.metadata.annotations['prometheus.io/port']).toBe('9200');
+    expect(pod.metadata.annotations['prometheus.io/scheme']).toBe('https');
     expect(pod.metadata.labels.app).toBe('metallb');
     expect(ds.metadata.labels?.app).toBe('metallb');
     expect(pod.spec.imagePullSecrets).toEqual([{ name: 'regcred' }]);
@@ -251,19 +249,22 @@ describe('deployment settings land where asked (the MetalLB resource settings, p
     const c = container(podTemplate(find(everything, 'Deployment')), 'controller');
     expect(c.image).toBe('registry.example/metallb-ts/controller:1.2.3');
     expect(c.args).toEqual(expect.arrayContaining(['--log-level=debug', '--lb-class=example.com/metallb-ts', '--webhook-mode=enabled',
-      '--port=9200', '--health-probe-port=17500', '--webhook-http2']));
+      '--port=9200', '--health-probe-port=17500', '--webhook-http2', '--metrics-cert-dir=/etc/metrics']));
+    expect(c.volumeMounts.find((m: any) => m.name === 'metrics-certs').mountPath).toBe('/etc/metrics');
     expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'health' });
     expect(c.ports.find((p: any) => p.name === 'health').containerPort).toBe(17500);
     expect(c.securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
     expect(envOf(c, 'EXTRA_CONTROLLER').value).toBe('1');
     expect(envOf(c, 'METALLB_POD_UID').valueFrom.fieldRef.fieldPath).toBe('metadata.uid');
-    // The webhook server reads the certificate where the chart mounts it.
-    expect(c.args).toEqual(expect.arrayContaining(['--webhook-port=9443', '--cert-dir=/tmp/k8s-webhook-server/serving-certs']));
+    // cert-manager's certificate: the webhook server reads it where the chart mounts it.
+    expect(c.args).toEqual(expect.arrayContaining(['--webhook-port=9443', '--cert-dir=/tmp/k8s-webhook-server/serving-certs', '--disable-cert-rotation']));
     expect(c.volumeMounts.find((m: any) => m.name === 'cert').mountPath).toBe('/tmp/k8s-webhook-server/serving-certs');
     const s = container(podTemplate(find(everything, 'DaemonSet')), 'speaker');
     expect(s.args).toEqual(expect.arrayContaining(['--log-level=warn', '--lb-class=example.com/metallb-ts', '--port=9200',
-      '--health-probe-port=17501', '--ml-secret-file=/etc/ml_secret/secretkey', '--example-flag', '--bgp-debounce-ms=500',
-      '--ml-bind-addr=192.0.2.10', '--ml-port=7947', '--ignore-exclude-lb']));
+      '--health-probe-port=17501', '--ml-secret-name=mlb-ml', '--example-flag', '--bgp-debounce-ms=500',
+      '--ml-bind-addr=192.0.2.10', '--ml-port=7947', '--ignore-exclude-lb', '--metrics-cert-dir=/etc/metrics']));
+    const speakerPod = podTemplate(find(everything, 'DaemonSet'));
+    expect(speakerPod.spec.volumes.find((v: any) => v.name === 'metrics-certs').secret.secretName).toBe('speaker-metrics-cert');
     expect(envOf(s, 'FRR_LOGGING_LEVEL').value).toBe('debugging');
     // Without those values nothing is passed and the roles use their defaults.
     const d = container(podTemplate(find(defaults, 'DaemonSet')), 'speaker');
@@ -288,21 +289,50 @@ describe('RBAC', () => {
     }
   });
 
-  it('gives cluster-wide write access only to Service status, events and the BGPPeer CRD, and Secrets only in the namespace', () => {
+  it('gives cluster-wide write access only to Service status, events, the BGPPeer CRD, the webhook configuration and reviews, and Secrets only in the namespace', () => {
+    const namedOnly: Record<string, string[]> = {
+      customresourcedefinitions: ['bgppeers.metallb.io'], validatingwebhookconfigurations: ['metallb-webhook-configuration'],
+    };
     for (const name of ['metallb:controller', 'metallb:speaker']) {
       for (const r of rules(defaults, 'ClusterRole', name)) {
         expect(r.resources).not.toContain('secrets');
         const writes = r.verbs.filter((v: string) => !['get', 'list', 'watch'].includes(v));
         if (writes.length === 0) continue;
         const target = `${r.apiGroups.join(',')}:${r.resources.join(',')}`;
-        expect(['services/status', 'events', 'customresourcedefinitions'].some((res) => r.resources.includes(res))).toBe(true);
-        if (r.resources.includes('customresourcedefinitions')) expect({ target, names: r.resourceNames }).toEqual({ target, names: ['bgppeers.metallb.io'] });
+        // Reviews are create-only requests that change nothing.
+        if (r.resources.includes('tokenreviews') || r.resources.includes('subjectaccessreviews')) {
+          expect({ target, verbs: r.verbs }).toEqual({ target, verbs: ['create'] });
+          continue;
+        }
+        expect(['services/status', 'events', ...Object.keys(namedOnly)].some((res) => r.resources.includes(res))).toBe(true);
+        for (const [res, names] of Object.entries(namedOnly)) if (r.resources.includes(res)) expect({ target, names: r.resourceNames }).toEqual({ target, names });
       }
     }
     for (const name of ['metallb-controller', 'metallb-speaker']) {
       const secretRule = rules(defaults, 'Role', name).find((r) => r.resources.includes('secrets'));
       expect(secretRule.verbs).toEqual(['get', 'list', 'watch']);
     }
+    // The controller changes only the two Secrets it makes, and reads only its own Deployment.
+    const ctl = rules(defaults, 'Role', 'metallb-controller');
+    const secretWrites = ctl.filter((r) => r.resources.includes('secrets') && r.verbs.some((v: string) => ['update', 'patch', 'delete'].includes(v)));
+    expect(secretWrites).toEqual([{ apiGroups: [''], resources: ['secrets'], resourceNames: ['metallb-webhook-cert', 'metallb-memberlist'], verbs: ['update', 'patch'] }]);
+    expect(ctl.find((r) => r.resources.includes('deployments'))).toEqual({ apiGroups: ['apps'], resources: ['deployments'], resourceNames: ['metallb-controller'], verbs: ['get'] });
+    expect(rules(defaults, 'Role', 'metallb-speaker').some((r) => r.resources.includes('secrets') && r.verbs.some((v: string) => !['get', 'list', 'watch'].includes(v)))).toBe(false);
+  });
+
+  it('lets both roles review the tokens of metrics scrapers, and grants Prometheus get on /metrics, as upstream', async () => {
+    for (const name of ['metallb:controller', 'metallb:speaker']) {
+      const r = rules(defaults, 'ClusterRole', name);
+      expect(r).toEqual(expect.arrayContaining([
+        { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+        { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+      ]));
+    }
+    expect(rules(everything, 'ClusterRole', 'mlb:metrics-reader')).toEqual([{ nonResourceURLs: ['/metrics'], verbs: ['get'] }]);
+    expect((find(everything, 'ClusterRoleBinding', 'mlb:metrics-reader') as any).subjects).toEqual([{ kind: 'ServiceAccount', name: 'prometheus-k8s', namespace: 'monitoring' }]);
+    // Plain HTTP metrics need none of it.
+    const insecure = await renderObjects({ prometheus: { metricsInsecure: true, serviceMonitor: { enabled: true }, serviceAccount: 'p', namespace: 'm' } });
+    expect(JSON.stringify(insecure.filter((o) => o.kind.endsWith('Role')))).not.toMatch(/tokenreviews|subjectaccessreviews|nonResourceURLs/);
   });
 
   it('lets each role do what it needs', () => {
@@ -323,10 +353,9 @@ describe('RBAC', () => {
       expect(can(defaults, 'Role', 'metallb-speaker', 'metallb.io', res, 'delete')).toBe(true);
     }
     expect(can(defaults, 'Role', 'metallb-speaker', '', 'pods', 'watch')).toBe(true);
-    // No frr-k8s, no reloader: nothing about frrconfigurations or deployments.
+    // No frr-k8s: nothing about frrconfigurations.
     const all = JSON.stringify(defaults.filter((o) => o.kind.endsWith('Role')));
     expect(all).not.toContain('frrconfigurations');
-    expect(all).not.toContain('deployments');
   });
 
   it('binds each role to its own service account', () => {
@@ -365,22 +394,26 @@ describe('webhooks', () => {
     expect(missing).toEqual([]);
   });
 
-  it('routes Service 443 to the controller port 9443, which mounts the certificate the caBundle signs', () => {
+  it('routes Service 443 to the controller port 9443, whose certificate the controller keeps in metallb-webhook-cert', () => {
     const svc = find(defaults, 'Service', 'metallb-webhook-service') as any;
     expect(svc.spec.ports[0]).toMatchObject({ port: 443, targetPort: 9443 });
     expect(svc.spec.selector['app.kubernetes.io/component']).toBe('controller');
     const pod = podTemplate(find(defaults, 'Deployment'));
-    expect(container(pod, 'controller').ports.find((p: any) => p.name === 'webhook-server').containerPort).toBe(9443);
-    const certVol = pod.spec.volumes.find((v: any) => v.name === 'cert');
-    expect(certVol.secret.secretName).toBe('metallb-webhook-cert');
+    const c = container(pod, 'controller');
+    expect(c.ports.find((p: any) => p.name === 'webhook-server').containerPort).toBe(9443);
+    // The certificate is made for the Service the webhooks call, kept in the Secret the chart renders.
+    expect(c.args).toEqual(expect.arrayContaining(['--cert-service-name=metallb-webhook-service', '--webhook-secret=metallb-webhook-cert']));
+    expect(c.args.join(' ')).not.toMatch(/--disable-cert-rotation|--cert-dir/);
+    // Served from memory: nothing to mount (the kubelet's refresh of a mount would lag a rotation).
+    expect(pod.spec.volumes.some((v: any) => v.secret?.secretName === 'metallb-webhook-cert')).toBe(false);
+    // As upstream's: the Secret exists but holds nothing the chart made, and no webhook carries a
+    // caBundle from the chart: the controller writes both.
     const secret = find(defaults, 'Secret', 'metallb-webhook-cert') as any;
+    expect(secret.data).toBeUndefined();
+    expect(secret.stringData).toBeUndefined();
+    expect(secret.type).toBeUndefined();
     const vwc = find(defaults, 'ValidatingWebhookConfiguration') as any;
-    const caPem = Buffer.from(vwc.webhooks[0].clientConfig.caBundle, 'base64').toString();
-    expect(Buffer.from(secret.data['ca.crt'], 'base64').toString()).toBe(caPem);
-    const ca = new X509Certificate(caPem);
-    const leaf = new X509Certificate(Buffer.from(secret.data['tls.crt'], 'base64'));
-    expect(leaf.verify(ca.publicKey)).toBe(true);
-    expect(leaf.checkHost('metallb-webhook-service.metallb-system.svc')).toBe('metallb-webhook-service.metallb-system.svc');
+    for (const w of vwc.webhooks) expect(w.clientConfig.caBundle).toBeUndefined();
   });
 
   it('hands the certificate to cert-manager when asked, and renders no webhook when disabled', async () => {
@@ -393,6 +426,10 @@ describe('webhooks', () => {
     expect(vwc.metadata.annotations['cert-manager.io/inject-ca-from']).toBe('metallb-system/metallb-webhook');
     expect(vwc.webhooks[0].clientConfig.caBundle).toBeUndefined();
     expect(cm.some((o) => o.kind === 'Secret' && o.metadata.name === 'metallb-webhook-cert')).toBe(false);
+    const cmPod = podTemplate(find(cm, 'Deployment'));
+    expect(container(cmPod, 'controller').args).toEqual(expect.arrayContaining(['--disable-cert-rotation', '--cert-dir=/tmp/k8s-webhook-server/serving-certs']));
+    expect(cmPod.spec.volumes.find((v: any) => v.name === 'cert').secret.secretName).toBe('metallb-webhook-cert');
+    expect(container(cmPod, 'controller').volumeMounts.find((m: any) => m.name === 'cert').mountPath).toBe('/tmp/k8s-webhook-server/serving-certs');
 
     const off = await renderObjects({ controller: { webhookMode: 'disabled' } });
     expect(off.some((o) => o.kind === 'ValidatingWebhookConfiguration' || o.metadata.name === 'metallb-webhook-service')).toBe(false);
@@ -403,20 +440,60 @@ describe('webhooks', () => {
 });
 
 describe('monitoring', () => {
-  it('creates metrics Services, ServiceMonitors and PodMonitors only when asked', () => {
+  it('creates metrics Services, ServiceMonitors and PodMonitors only when asked, scraping HTTPS with a token as upstream', () => {
     expect(defaults.some((o) => o.apiVersion === 'monitoring.coreos.com/v1')).toBe(false);
     for (const component of ['controller', 'speaker']) {
       const svc = find(everything, 'Service', `mlb-${component}-monitor-service`) as any;
-      expect(svc.spec.ports[0].port).toBe(9200);
+      expect(svc.spec.ports[0]).toMatchObject({ name: 'metricshttps', port: 9200, targetPort: 9200 });
       expect(svc.spec.selector['app.kubernetes.io/component']).toBe(component);
       const sm = find(everything, 'ServiceMonitor', `mlb-${component}-monitor`) as any;
-      expect(sm.metadata.namespace).toBe('monitoring');
+      // In the release namespace, as upstream's.
+      expect(sm.metadata.namespace).toBe('metallb-system');
       expect(sm.spec.selector.matchLabels.name).toBe(svc.metadata.labels.name);
-      expect(sm.spec.endpoints[0]).toMatchObject({ port: 'monitoring', scheme: 'http', interval: '15s' });
+      expect(sm.spec.endpoints[0]).toEqual(expect.objectContaining({
+        port: 'metricshttps', scheme: 'https', interval: '15s', honorLabels: true,
+        bearerTokenFile: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+        tlsConfig: allValues.prometheus.serviceMonitor[component].tlsConfig,
+      }));
       const pm = find(everything, 'PodMonitor', `mlb-${component}`) as any;
       expect(pm.spec.selector.matchLabels['app.kubernetes.io/component']).toBe(component);
-      expect(pm.spec.podMetricsEndpoints[0].port).toBe('monitoring');
+      expect(pm.spec.podMetricsEndpoints[0]).toEqual(expect.objectContaining({
+        port: 'metricshttps', scheme: 'https', tlsConfig: { insecureSkipVerify: true },
+        bearerTokenSecret: { name: 'prometheus-metallb-token', key: 'token' },
+      }));
+      // The pods' metrics port carries the name the monitors scrape.
+      const kind = component === 'controller' ? 'Deployment' : 'DaemonSet';
+      expect(container(podTemplate(find(everything, kind)), component).ports.find((p: any) => p.name === 'metricshttps').containerPort).toBe(9200);
     }
+  });
+
+  it('serves plain HTTP metrics only when prometheus.metricsInsecure is set', async () => {
+    for (const [kind, role] of [['Deployment', 'controller'], ['DaemonSet', 'speaker']]) {
+      const c = container(podTemplate(find(defaults, kind)), role);
+      expect(c.args).toContain('--port=9120');
+      expect(c.args).not.toContain('--metrics-insecure');
+      expect(c.ports.find((p: any) => p.containerPort === 9120).name).toBe('metricshttps');
+    }
+    const plain = await renderObjects({ prometheus: { metricsInsecure: true, serviceMonitor: { enabled: true }, podMonitor: { enabled: true }, serviceAccount: 'p', namespace: 'm' } });
+    for (const [kind, role] of [['Deployment', 'controller'], ['DaemonSet', 'speaker']]) {
+      const c = container(podTemplate(find(plain, kind)), role);
+      expect(c.args).toContain('--metrics-insecure');
+      expect(c.ports.find((p: any) => p.containerPort === 9120).name).toBe('monitoring');
+    }
+    const sm = find(plain, 'ServiceMonitor', 'metallb-controller-monitor') as any;
+    expect(sm.spec.endpoints[0]).toMatchObject({ port: 'monitoring', scheme: 'http' });
+    expect(sm.spec.endpoints[0].bearerTokenFile).toBeUndefined();
+    expect((find(plain, 'PodMonitor', 'metallb-speaker') as any).spec.podMetricsEndpoints[0]).toMatchObject({ port: 'monitoring', scheme: 'http' });
+  });
+
+  it('keeps /healthz and /readyz on their own plain HTTP port', () => {
+    const c = container(podTemplate(find(defaults, 'Deployment')), 'controller');
+    expect(c.ports.find((p: any) => p.name === 'health').containerPort).toBe(17472);
+    expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'health' });
+    expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'health' });
+    const s = container(podTemplate(find(defaults, 'DaemonSet')), 'speaker');
+    for (const p of [s.livenessProbe, s.readinessProbe, s.startupProbe]) expect(p.httpGet).toMatchObject({ port: 17472, host: '127.0.0.1' });
+    for (const p of [c.livenessProbe, c.readinessProbe, s.livenessProbe]) expect(p.httpGet.scheme).toBeUndefined();
   });
 
   it('alerts on stale config, config not loaded, pool exhaustion, pool usage 75/85/95, BGP and BFD sessions down', () => {
@@ -429,6 +506,10 @@ describe('monitoring', () => {
     ]);
     const byName = Object.fromEntries(alerts.map((a) => [a.alert, a]));
     expect(byName.MetalLBStaleConfig.expr).toBe('metallb_k8s_client_config_stale_bool{namespace="metallb-system"} == 1');
+    // excludePools: each alert family leaves out its own pools.
+    expect(byName.MetalLBAddressPoolExhausted.expr).toContain('metallb_allocator_addresses_in_use_total{namespace="metallb-system",pool!~"^lab$"}');
+    expect(byName.MetalLBAddressPoolUsage95Percent.expr).toContain('metallb_allocator_addresses_total{namespace="metallb-system",pool!~"^(lab|test-.*)$"}');
+    expect(byName.MetalLBBGPSessionDown.expr).not.toContain('pool!~');
     expect(byName.MetalLBAddressPoolUsage85Percent.expr).toMatch(/> 85$/);
     expect(byName.MetalLBAddressPoolUsage75Percent.labels).toEqual({ severity: 'info' });
     expect(byName.MetalLBBGPSessionDown.expr).toContain('metallb_bgp_session_up');

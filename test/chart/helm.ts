@@ -29,12 +29,12 @@ export async function helm(args: string[], opts: { reject?: boolean } = {}): Pro
 }
 
 /** `helm template` with the given values (as an object, written to a temp file) and extra flags. */
-export async function render(values: object = {}, extra: string[] = [], opts: { reject?: boolean } = {}) {
+export async function render(values: object = {}, extra: string[] = [], opts: { reject?: boolean; namespace?: string } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'chart-test-'));
   try {
     const file = join(dir, 'values.json');
     await writeFile(file, JSON.stringify(values));
-    return await helm(['template', 'metallb', chartDir, '--namespace', 'metallb-system', '--kube-version', '1.29.0', '-f', file, ...extra], opts);
+    return await helm(['template', 'metallb', chartDir, '--namespace', opts.namespace ?? 'metallb-system', '--kube-version', '1.29.0', '-f', file, ...extra], opts);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -25,7 +25,9 @@ beforeAll(async () => {
   rendered = [await renderObjects(), await renderObjects({
     loadBalancerClass: 'example.com/lb',
     speaker: { bgpDebounceTimeout: 200, ignoreExcludeLB: true, memberlist: { mlBindAddrOverride: '192.0.2.1' }, excludeInterfaces: { enabled: false } },
-  })];
+    tls: { controllerMetricsTLSSecret: 'c', speakerMetricsTLSSecret: 's' },
+    webhook: { certificateMode: 'certManager' },
+  }), await renderObjects({ prometheus: { metricsInsecure: true } })];
 }, 60_000);
 
 const flagsOf = (objs: K8sObject[], kind: string, container: string): string[] => {

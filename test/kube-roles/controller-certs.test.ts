@@ -17,12 +17,13 @@ import { Registry } from 'prom-client';
 import { startController } from '../../src/cli/controller.js';
 import { runController, type ControllerHandle } from '../../src/roles/controller.js';
 import { CUSTOM_RESOURCE_DEFINITIONS, FakeApiServer, VALIDATING_WEBHOOK_CONFIGURATIONS, kubeConfigFor, writeKubeconfig, type Obj } from '../apiserver/index.js';
+import { CRD_TEMPLATE_DIR, RELEASE_NAMESPACE } from '../../scripts/gen-crds.js';
 import { NS, httpGet, logSink, pool, service, svcStatus, waitFor } from './helpers.js';
 
 // RSA keys are made natively but a busy 2-core machine can still take a while.
 jest.setTimeout(60_000);
 
-const CRD_FILE = join(import.meta.dirname, '../../charts/metallb-ts/crds/metallb.io_bgppeers.yaml');
+const CRD_FILE = join(import.meta.dirname, '../../', CRD_TEMPLATE_DIR, 'metallb.io_bgppeers.yaml');
 const SERVICE_DNS = `metallb-webhook-service.${NS}.svc`;
 const vwc = (): Obj => ({
   apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'metallb-webhook-configuration' },
@@ -67,7 +68,7 @@ describe('controller-owned webhook certificates', () => {
     api = await new FakeApiServer().start();
     api.addResource(CUSTOM_RESOURCE_DEFINITIONS);
     api.addResource(VALIDATING_WEBHOOK_CONFIGURATIONS);
-    api.create(parse(readFileSync(CRD_FILE, 'utf8')) as Obj);
+    api.create(parse(readFileSync(CRD_FILE, 'utf8').replace(RELEASE_NAMESPACE, NS)) as Obj);
     api.create(vwc());
     dir = mkdtempSync(join(tmpdir(), 'controller-certs-'));
   });

@@ -166,7 +166,7 @@ describe('controller role', () => {
     server.failNext({ verb: 'patch', resource: 'services', subresource: 'status', count: 6, code: 503 });
     await start();
     expect(svcStatus(server, 'web').ips).toEqual([]); // the first pass gave up after 6 attempts
-    expect(sink.lines().some((l) => l.msg === 'failed to update service status' && l.service === 'default/web')).toBe(true);
+    expect(sink.lines().some((l) => l.op === 'updateServiceStatus' && l.msg === 'failed to update service' && l.service === 'default/web')).toBe(true);
     await waitFor('written on the later pass', () => svcStatus(server, 'web').ips.length === 1);
   });
 

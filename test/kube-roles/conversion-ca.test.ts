@@ -10,10 +10,11 @@ import { runController } from '../../src/roles/controller.js';
 import { ConversionCaSync } from '../../src/roles/conversion-ca.js';
 import { FakeApiServer, kubeConfigFor, type Obj } from '../apiserver/index.js';
 import { NS, logSink, waitFor } from './helpers.js';
+import { CRD_TEMPLATE_DIR, RELEASE_NAMESPACE } from '../../scripts/gen-crds.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'conversion-ca-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const CRD_FILE = join(import.meta.dirname, '../../charts/metallb-ts/crds/metallb.io_bgppeers.yaml');
+const CRD_FILE = join(import.meta.dirname, '../../', CRD_TEMPLATE_DIR, 'metallb.io_bgppeers.yaml');
 const crdResource = {
   group: 'apiextensions.k8s.io', versions: ['v1'], plural: 'customresourcedefinitions', kind: 'CustomResourceDefinition', namespaced: false, statusSubresource: true,
 };
@@ -25,7 +26,8 @@ describe('conversion webhook caBundle', () => {
   beforeEach(async () => {
     server = await new FakeApiServer().start();
     server.addResource(crdResource);
-    server.create(parse(readFileSync(CRD_FILE, 'utf8')) as Obj);
+    // The chart's CRD as Helm renders it for a release in metallb-system.
+    server.create(parse(readFileSync(CRD_FILE, 'utf8').replace(RELEASE_NAMESPACE, 'metallb-system')) as Obj);
   });
   afterEach(() => server.stop());
   const bundle = () => server.get('CustomResourceDefinition', undefined, 'bgppeers.metallb.io').spec.conversion.webhook.clientConfig.caBundle as string | undefined;

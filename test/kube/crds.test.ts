@@ -14,12 +14,12 @@ import { minimumKubernetes } from '../../src/api/crd-validation/min-kubernetes.j
 import { checkCrd } from '../../src/api/crd-validation/structural.js';
 import { buildCRD } from '../../src/api/crds.js';
 import { CRD_DEFINITIONS } from '../../src/api/schema/index.js';
-import { renderCRDs } from '../../scripts/gen-crds.js';
+import { CRD_TEMPLATE_DIR, renderCRDs } from '../../scripts/gen-crds.js';
 import { celEngine, collectRules, crdProblems, evalRule, schemaOf } from './cel.js';
 import { VALID_EXAMPLES } from './examples.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CRD_DIR = join(ROOT, 'charts', 'metallb-ts', 'crds');
+const CRD_DIR = join(ROOT, CRD_TEMPLATE_DIR);
 const SEED_DIR = join(ROOT, 'test', 'fixtures', 'seed');
 const parseRule = (rule: string): CelJsNode => parse(rule).ast as unknown as CelJsNode;
 

@@ -58,12 +58,45 @@ component: {{ .component }}
 {{- end -}}
 {{- end -}}
 
+{{/* The memberlist Secret the controller creates and owns at run time; upstream's speaker.secretName. */}}
 {{- define "metallb.memberlistSecretName" -}}
-{{- default (printf "%s-memberlist" (include "metallb.fullname" .)) .Values.speaker.memberlist.secretName -}}
+{{- default (printf "%s-memberlist" (include "metallb.fullname" .)) .Values.speaker.secretName | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
+{{/*
+"repository:tag". A null or empty tag means the chart's appVersion (null must not become "<nil>").
+Upstream's image repositories, found in copied upstream values files, mean metallb-ts's images.
+*/}}
 {{- define "metallb.image" -}}
-{{- printf "%s:%s" .image.repository (default .appVersion (toString .image.tag)) -}}
+{{- $ours := dict "quay.io/metallb/controller" "ghcr.io/metallb-ts/controller" "quay.io/metallb/speaker" "ghcr.io/metallb-ts/speaker" -}}
+{{- $repository := get $ours (toString .image.repository) | default .image.repository -}}
+{{- $tag := .image.tag | default .appVersion | toString -}}
+{{- printf "%s:%s" $repository $tag -}}
+{{- end -}}
+
+{{/* The port of /healthz and /readyz (--health-probe-port): one server serves both probes. */}}
+{{- define "metallb.healthPort" -}}
+{{- $live := .values.livenessProbe.port | default 17472 | int -}}
+{{- $ready := .values.readinessProbe.port | default 17472 | int -}}
+{{- if ne $live $ready -}}
+{{- fail (printf "%s.readinessProbe.port=%d differs from %s.livenessProbe.port=%d: metallb-ts serves /healthz and /readyz on one port (--health-probe-port); set both to the same port" .component $ready .component $live) -}}
+{{- end -}}
+{{- $live -}}
+{{- end -}}
+
+{{/* Name of the metrics container port: upstream's metricshttps, or monitoring for plain HTTP. */}}
+{{- define "metallb.metricsPortName" -}}
+{{- if .Values.prometheus.metricsInsecure -}}monitoring{{- else -}}metricshttps{{- end -}}
+{{- end -}}
+
+{{/* Metrics flags of a role: port, scheme and the optional serving certificate. */}}
+{{- define "metallb.metricsArgs" -}}
+- --port={{ .root.Values.prometheus.metricsPort }}
+{{- if .root.Values.prometheus.metricsInsecure }}
+- --metrics-insecure
+{{- else if .tlsSecret }}
+- --metrics-cert-dir=/etc/metrics
+{{- end }}
 {{- end -}}
 
 {{/* Fixed names: the product looks them up (as upstream does), so they do not follow the release name. */}}
@@ -71,6 +104,10 @@ component: {{ .component }}
 {{- define "metallb.webhookConfigurationName" -}}metallb-webhook-configuration{{- end -}}
 {{- define "metallb.webhookCertSecretName" -}}metallb-webhook-cert{{- end -}}
 {{- define "metallb.excludeL2ConfigMapName" -}}metallb-excludel2{{- end -}}
+
+{{- define "metallb.memberlistEnabled" -}}
+{{- if and .Values.speaker.enabled .Values.speaker.memberlist.enabled -}}true{{- end -}}
+{{- end -}}
 
 {{- define "metallb.webhooksEnabled" -}}
 {{- if and .Values.controller.enabled (ne .Values.controller.webhookMode "disabled") -}}true{{- end -}}
@@ -91,7 +128,10 @@ successThreshold: {{ .probe.successThreshold }}
 failureThreshold: {{ .probe.failureThreshold }}
 {{- end -}}
 
-{{/* Label matchers appended to each alert selector. */}}
+{{/* Label matchers of an alert selector: metricSelector, plus pool!~"<excludePools>" when given. */}}
 {{- define "metallb.alertSelector" -}}
-{{- with .Values.prometheus.prometheusRule.metricSelector -}}{{ printf "{%s}" . }}{{- end -}}
+{{- $m := list -}}
+{{- with .root.Values.prometheus.prometheusRule.metricSelector -}}{{- $m = append $m . -}}{{- end -}}
+{{- with .excludePools -}}{{- $m = append $m (printf "pool!~%s" (toJson .)) -}}{{- end -}}
+{{- if $m -}}{{ printf "{%s}" (join "," $m) }}{{- end -}}
 {{- end -}}

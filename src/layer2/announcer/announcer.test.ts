@@ -1,5 +1,7 @@
 import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
+import { createLogger } from '../../util/log.js';
 import { ARP_REPLY, ARP_REQUEST, decodeArpFrame, encodeArpFrame, gratuitousArpFrame } from '../frames/arp.js';
 import { decodeNdpFrame, encodeNdpFrame } from '../frames/ndp.js';
 import type { QualifiedInterface } from '../interfaces.js';
@@ -279,5 +281,28 @@ describe('interface rescans', () => {
     expect(() => t.announcer.setAnnouncements([{ ip: '192.0.2.300', interfaces: 'all' }])).toThrow(/"192.0.2.300" is not an IP address/);
     t.announcer.stop();
     expect(t.sockets.every((s) => s.closed)).toBe(true);
+  });
+});
+
+describe('responder log events (upstream internal/layer2/announcer.go)', () => {
+  test('createARPResponder / createNDPResponder and deleteARPResponder / deleteNDPResponder, with the interface', async () => {
+    const chunks: string[] = [];
+    const logger = createLogger('info', new Writable({ write(c, _e, cb) { chunks.push(String(c)); cb(); } }));
+    const lines = () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const eth1ArpOnly = { ...eth1, ndp: false, linkLocal: undefined };
+    const t = await started([eth0, eth1ArpOnly], { logger });
+    const created = lines().filter((l) => String(l.event).startsWith('create')).map((l) => [l.event, l.interface, l.msg]);
+    expect(created.sort()).toEqual([
+      ['createARPResponder', 'eth0', 'created ARP responder for interface'],
+      ['createARPResponder', 'eth1', 'created ARP responder for interface'],
+      ['createNDPResponder', 'eth0', 'created NDP responder for interface'],
+    ]);
+    t.setIfaces([eth1ArpOnly]);
+    await t.announcer.rescan();
+    const deleted = lines().filter((l) => String(l.event).startsWith('delete')).map((l) => [l.event, l.interface, l.msg, l.level]);
+    expect(deleted.sort()).toEqual([
+      ['deleteARPResponder', 'eth0', 'deleted ARP responder for interface', 'info'],
+      ['deleteNDPResponder', 'eth0', 'deleted NDP responder for interface', 'info'],
+    ]);
   });
 });

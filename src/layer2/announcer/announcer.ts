@@ -176,7 +176,8 @@ export class Announcer {
       if (!w || w.mac !== r.iface.mac || w.linkLocal !== r.iface.linkLocal) {
         r.close();
         this.responders.delete(k);
-        this.log.info({ op: 'closeResponder', interface: r.iface.name, protocol: r.kind, msg: 'closed responder' });
+        // upstream's deleteARPResponder / deleteNDPResponder (internal/layer2/announcer.go)
+        this.log.info({ event: r.kind === 'arp' ? 'deleteARPResponder' : 'deleteNDPResponder', interface: r.iface.name, protocol: r.kind, msg: `deleted ${r.kind === 'arp' ? 'ARP' : 'NDP'} responder for interface` });
       }
     }
     for (const [k, i] of wanted) {
@@ -184,9 +185,10 @@ export class Announcer {
       try {
         const r = k.startsWith('arp/') ? new ArpResponder(i, this.open, this.ctx) : new NdpResponder(i, this.open, this.ctx);
         this.responders.set(k, r);
-        this.log.info({ op: 'createResponder', interface: i.name, protocol: r.kind, msg: 'created responder' });
+        this.log.info({ event: r.kind === 'arp' ? 'createARPResponder' : 'createNDPResponder', interface: i.name, protocol: r.kind, msg: `created ${r.kind === 'arp' ? 'ARP' : 'NDP'} responder for interface` });
       } catch (e) {
-        this.log.error({ op: 'createResponder', interface: i.name, error: (e as Error).message, msg: 'failed to create responder; retrying at the next scan' });
+        const kind = k.startsWith('arp/') ? 'ARP' : 'NDP';
+        this.log.error({ op: `create${kind}Responder`, interface: i.name, error: (e as Error).message, msg: `failed to create ${kind} responder; retrying at the next scan` });
       }
     }
     // A responder created now joins the groups of IPs announced before it existed (upstream does not).
